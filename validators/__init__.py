@@ -1,0 +1,19 @@
+"""Verdicts on files: PDF/A (`validate_pdfa`), ODF (`validate_odf`) and input safety (`check_input`).
+
+This package is a leaf: it imports nothing from `converter` or `watch`, so existing files can be checked
+on a machine without LibreOffice.
+"""
+
+from __future__ import annotations
+
+from validators._report import Finding, FindingKind, ValidationReport
+from validators.pdfa import Flavour, claimed_flavour, validate_pdfa
+
+__all__ = [
+    "Finding",
+    "FindingKind",
+    "Flavour",
+    "ValidationReport",
+    "claimed_flavour",
+    "validate_pdfa",
+]
