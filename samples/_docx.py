@@ -1,0 +1,186 @@
+"""Word documents: the shared page and style set-up, core properties, and the three letters.
+
+python-docx's default template is US Letter with Calibri/Cambria theme fonts; Cambria's stand-in on Linux
+(Caladea) has no Cyrillic, so every document here names fonts that cover Kazakh (Times New Roman and Arial,
+which LibreOffice replaces metric for metric by Liberation Serif and Liberation Sans) and uses A4 pages
+with the margins of Kazakh and Russian office practice (left 30 mm, right 10 mm, top and bottom 20 mm).
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from samples._text import Letter, Meta
+from samples._zip import app_xml, normalise
+
+#: The organisation named in every document's extended properties.
+COMPANY = "Солтүстік өңірлік мемлекеттік құжат орталығы"
+
+BODY_FONT = "Times New Roman"
+HEADING_FONT = "Arial"
+
+
+def new_document(meta: Meta, *, size_pt: float = 12) -> Document:
+    """A blank A4 document with Kazakh-safe fonts, the document language and its core properties set.
+
+    Args:
+        meta: Core properties; `meta.language` also becomes the default proofing language.
+        size_pt: Body text size in points.
+
+    Returns:
+        The python-docx document, ready for content.
+    """
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(30), Mm(10)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.header_distance = section.footer_distance = Mm(10)
+    _set_default_run(document, meta.language, size_pt)
+    for level in (1, 2, 3):
+        _set_fonts(document.styles[f"Heading {level}"].element, HEADING_FONT)
+    for name in ("Title", "Subtitle"):
+        _set_fonts(document.styles[name].element, HEADING_FONT)
+    set_core(document, meta)
+    # The template's thumbnail shows an empty page: a preview that contradicts the content.
+    package_rels = document.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del package_rels[rid]
+    return document
+
+
+def _set_default_run(document: Document, language: str, size_pt: float) -> None:
+    """Replace the theme fonts and en-US language of the template's document defaults."""
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, BODY_FONT)
+    half_points = str(round(size_pt * 2))
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), half_points)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_after = Pt(6)
+    normal.line_spacing = 1.0
+
+
+def _set_fonts(element, font: str) -> None:
+    """Name `font` for every script of a style or rPr element, dropping theme references that win over it."""
+    rpr = element if element.tag == qn("w:rPr") else element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{script}"), font)
+
+
+def set_core(document: Document, meta: Meta) -> None:
+    """Set every core property, with fixed dates so that two runs give the same bytes."""
+    core = document.core_properties
+    core.title = meta.title
+    core.subject = meta.subject
+    core.author = meta.author
+    core.last_modified_by = meta.author
+    core.keywords = meta.keywords
+    core.language = meta.language
+    core.comments = meta.description
+    core.category = meta.category
+    core.created = meta.created
+    core.modified = meta.modified
+    core.revision = 3
+
+
+def to_bytes(document: Document) -> bytes:
+    """Serialise a document with fixed zip timestamps."""
+    buf = io.BytesIO()
+    document.save(buf)
+    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=COMPANY)})
+
+
+def letter(text: Letter) -> bytes:
+    """Build an official letter: letterhead, date and reference, addressee, subject, body, signature.
+
+    Args:
+        text: The letter's words, in one language.
+
+    Returns:
+        The DOCX bytes.
+    """
+    document = new_document(text.meta, size_pt=13 if text.meta.language != "en-GB" else 11.5)
+    head = document.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, line in enumerate(text.letterhead):
+        run = head.add_run(line)
+        run.bold = i == 0
+        run.font.size = Pt(13 if i == 0 else 9)
+        run.font.name = HEADING_FONT
+        if i < len(text.letterhead) - 1:
+            run.add_break()
+    _bottom_rule(head)
+
+    # Date left, reference right: one tab stop at the right margin, as in a paper letter's blank.
+    dated = document.add_paragraph()
+    dated.paragraph_format.tab_stops.add_tab_stop(Mm(170), alignment=WD_TAB_ALIGNMENT.RIGHT)
+    dated.add_run(f"{text.date}\t{text.ref}")
+
+    to = document.add_paragraph()
+    to.paragraph_format.left_indent = Mm(95)
+    to.paragraph_format.space_before = Pt(12)
+    for i, line in enumerate(text.addressee):
+        run = to.add_run(line)
+        run.bold = i == 0
+        if i < len(text.addressee) - 1:
+            run.add_break()
+
+    subject = document.add_paragraph()
+    subject.paragraph_format.space_before = Pt(12)
+    subject.add_run(text.subject).italic = True
+
+    salutation = document.add_paragraph(text.salutation)
+    salutation.alignment = WD_ALIGN_PARAGRAPH.CENTER if text.meta.language != "en-GB" else None
+    for paragraph in text.body:
+        body = document.add_paragraph(paragraph)
+        body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        body.paragraph_format.first_line_indent = Mm(12.5) if text.meta.language != "en-GB" else None
+
+    document.add_paragraph(text.enclosure).paragraph_format.space_before = Pt(12)
+    document.add_paragraph(text.closing).paragraph_format.space_before = Pt(12)
+    sign = document.add_paragraph()
+    sign.paragraph_format.tab_stops.add_tab_stop(Mm(170), alignment=WD_TAB_ALIGNMENT.RIGHT)
+    sign.add_run(text.position).bold = True
+    sign.add_run("\t")
+    sign.add_run(text.signatory).bold = True
+
+    executor = document.add_paragraph()
+    executor.paragraph_format.space_before = Pt(48)
+    executor.add_run(text.executor).font.size = Pt(9)
+    return to_bytes(document)
+
+
+def _bottom_rule(paragraph) -> None:
+    """Draw the letterhead's rule as a paragraph border (no drawing objects, nothing to lose)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    bottom = borders.makeelement(
+        qn("w:bottom"), {qn("w:val"): "double", qn("w:sz"): "6", qn("w:space"): "4", qn("w:color"): "1F3864"}
+    )
+    borders.append(bottom)
+    # pBdr sits after keepNext..pageBreakBefore and before shd/tabs/spacing in CT_PPr's sequence.
+    spacing = ppr.find(qn("w:spacing"))
+    jc = ppr.find(qn("w:jc"))
+    anchor = spacing if spacing is not None else jc
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        ppr.append(borders)
