@@ -1,4 +1,4 @@
-"""Word documents: the shared page and style set-up, core properties, and the three letters.
+"""Word documents: the shared page and style set-up, core properties, the three letters and the memo.
 
 python-docx's default template is US Letter with Calibri/Cambria theme fonts; Cambria's stand-in on Linux
 (Caladea) has no Cyrillic, so every document here names fonts that cover Kazakh (Times New Roman and Arial,
@@ -14,10 +14,11 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from samples._text import Letter, Meta
+from samples._text import Change, Letter, Memo, Meta, Remark
 from samples._zip import app_xml, normalise
 
 #: The organisation named in every document's extended properties.
@@ -184,3 +185,71 @@ def _bottom_rule(paragraph) -> None:
         anchor.addprevious(borders)
     else:
         ppr.append(borders)
+
+
+def memo(text: Memo) -> bytes:
+    """Build a memo under review: tracked insertions and deletions and comments by named reviewers.
+
+    python-docx 1.2 writes comments (``Document.add_comment``) but not revisions, so each `Change` becomes a
+    ``w:ins`` or ``w:del`` element with author and date around its run. Comment dates are fixed afterwards:
+    python-docx stamps them with the current time.
+
+    Args:
+        text: The memo; its body paragraphs are sequences of plain strings, `Change` and `Remark` segments.
+
+    Returns:
+        The DOCX bytes.
+    """
+    document = new_document(text.meta, size_pt=11.5)
+    document.add_paragraph("MEMORANDUM", style="Title")
+    for label, value in text.head:
+        line = document.add_paragraph()
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(25))
+        line.paragraph_format.space_after = Pt(2)
+        line.add_run(label).bold = True
+        line.add_run("\t" + value)
+    _bottom_rule(document.paragraphs[-1])
+
+    # Revision ids are unique per document; starting at 100 keeps them visibly apart from comment ids.
+    revision = iter(range(100, 1000))
+    for segments in text.body:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(6)
+        for segment in segments:
+            if isinstance(segment, Change):
+                paragraph._p.append(_revision(segment, next(revision)))
+            elif isinstance(segment, Remark):
+                run = paragraph.add_run(segment.text)
+                document.add_comment(run, segment.comment, author=segment.author, initials=segment.initials)
+            else:
+                paragraph.add_run(segment)
+    document.add_paragraph(text.signature).paragraph_format.space_before = Pt(18)
+
+    comments = next(rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.COMMENTS)
+    for element in comments.element.iterchildren(qn("w:comment")):
+        element.set(qn("w:date"), _w3cdtf(text.commented))
+    # Word's "Track Changes" switch: edits made after opening are tracked too. Its place in CT_Settings is
+    # before defaultTabStop.
+    settings = document.settings.element
+    settings.find(qn("w:defaultTabStop")).addprevious(settings.makeelement(qn("w:trackRevisions"), {}))
+    return to_bytes(document)
+
+
+def _w3cdtf(when) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _revision(change: Change, revision_id: int):
+    """A ``w:ins`` or ``w:del`` element holding one run of `change.text`."""
+    if change.kind not in ("ins", "del"):
+        raise ValueError(f"unknown change kind {change.kind!r}")
+    attrs = {qn("w:id"): str(revision_id), qn("w:author"): change.author, qn("w:date"): _w3cdtf(change.date)}
+    wrapper = OxmlElement(f"w:{change.kind}", attrs)
+    run = OxmlElement("w:r")
+    # Deleted text lives in w:delText; a w:t inside w:del is invalid and Word refuses the file.
+    text = OxmlElement("w:delText" if change.kind == "del" else "w:t")
+    text.text = change.text
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(text)
+    wrapper.append(run)
+    return wrapper

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from samples import _bad, _docx, _text
+from samples import _bad, _docx, _report, _text
 from samples._zip import write_atomic
 
 #: Stable name -> file name under ``good/``. File names are partly Cyrillic on purpose.
@@ -13,12 +13,14 @@ GOOD: dict[str, str] = {
     "letter-kk": "хат-қазақша.docx",
     "letter-ru": "письмо-по-русски.docx",
     "letter-en": "letter-english.docx",
+    "report-ru": "отчёт-2025.docx",
+    "memo-en": "memo-retention-review.docx",
 }
 
 #: Stable name -> file name under ``bad/``.
 BAD: dict[str, str] = {
     "bad-encrypted": "құпия-хат.docx",
-    "bad-truncated": "truncated-letter.docx",
+    "bad-truncated": "truncated-report.docx",
     "bad-fake-docx": "not-really-a-document.docx",
 }
 
@@ -28,6 +30,8 @@ def _builders() -> dict[str, Callable[[], bytes]]:
         "letter-kk": lambda: _docx.letter(_text.LETTER_KK),
         "letter-ru": lambda: _docx.letter(_text.LETTER_RU),
         "letter-en": lambda: _docx.letter(_text.LETTER_EN),
+        "report-ru": _report.report,
+        "memo-en": lambda: _docx.memo(_text.MEMO),
     }
 
 
@@ -52,7 +56,7 @@ def generate(out_dir: Path) -> dict[str, Path]:
 
     broken = {
         "bad-encrypted": _bad.encrypted(made["letter-kk"]),
-        "bad-truncated": _bad.truncated(made["letter-ru"]),
+        "bad-truncated": _bad.truncated(made["report-ru"]),
         "bad-fake-docx": _bad.html_page(),
     }
     written.update({name: write_atomic(bad_dir / BAD[name], data) for name, data in broken.items()})

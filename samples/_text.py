@@ -180,3 +180,301 @@ LETTER_EN = Letter(
     signatory="Aigerim Sultanbekova",
     executor="Contact: Ghalym Kakharmanov, +7 7162 50 12 34",
 )
+
+
+# -- The report (Russian, with a Kazakh summary) -----------------------------------------------------------
+#
+# Blocks are (kind, payload) pairs, so that the builder stays a loop: "title", "subtitle", "h1", "h2", "p",
+# "bullets", "numbers", "table", "figure", "logo", "pagebreak". "[[n]]" in a paragraph marks footnote n.
+
+NBSP = "\u00a0"
+
+REPORT_META = Meta(
+    title="Отчёт о переводе электронных документов в открытые форматы за 2025 год",
+    subject="Итоги пилотного проекта Qujat",
+    author="Г. Кахарманов",
+    keywords="отчёт; ODF; PDF/A; конвертация; архив; казахский алфавит",
+    language="ru-RU",
+    created=utc(2026, 1, 20, 6, 30),
+    modified=utc(2026, 1, 26, 11, 10),
+    description="Итоги пилотного перевода поступающих документов в ODF и PDF/A, апрель–декабрь 2025 года",
+    category="Отчёт",
+)
+
+REPORT_HEADER = ("Северный региональный государственный центр документации", "Отчёт за 2025 год")
+#: Footer around the PAGE and NUMPAGES fields.
+REPORT_FOOTER = ("Страница ", " из ", "")
+
+REPORT_FOOTNOTES = (
+    "ODF (Open Document Format for Office Applications) — открытый формат офисных документов, стандарт "
+    "ISO/IEC 26300; центр принимает документы в строгом соответствии с ODF 1.3.",
+    "PDF/A — подмножество PDF для долговременного хранения (ISO 19005). Части 2 и 3 стандарта "
+    "допускают уровни соответствия b (внешний вид) и u (дополнительно извлекаемый текст в Юникоде).",
+    "Шрифт Caladea, который LibreOffice подставляет вместо Cambria, содержит только латиницу.",
+)
+
+#: Documents received and converted, by type: (type, formats, received, converted).
+REPORT_BY_TYPE = (
+    ("Текстовые документы", "DOCX, DOC, RTF", 12480, 12211),
+    ("Электронные таблицы", "XLSX, XLS", 3910, 3802),
+    ("Презентации", "PPTX, PPT", 640, 629),
+    ("Сканированные документы", "PDF, TIFF", 1610, 1598),
+)
+
+#: Month of 2025 -> (received, rejected); the sums agree with REPORT_BY_TYPE.
+REPORT_BY_MONTH = (
+    ("Апрель", 1480, 78),
+    ("Май", 1750, 72),
+    ("Июнь", 2010, 64),
+    ("Июль", 1920, 47),
+    ("Август", 2250, 44),
+    ("Сентябрь", 2400, 36),
+    ("Октябрь", 2360, 26),
+    ("Ноябрь", 2280, 19),
+    ("Декабрь", 2190, 14),
+)
+
+REPORT_BLOCKS: tuple[tuple[str, object], ...] = (
+    ("logo", None),
+    ("title", REPORT_META.title),
+    ("subtitle", "Северный региональный государственный центр документации · Кокшетау, 2026"),
+    ("h1", "1. Введение"),
+    (
+        "p",
+        "Настоящий отчёт подготовлен отделом электронного архива по итогам пилотного проекта «Qujat», "
+        "который проводился с апреля по декабрь 2025 года. Цель проекта — проверить, можно ли без потерь "
+        "переводить поступающие в центр документы из форматов Microsoft Office в открытые форматы ODF[[1]] "
+        "и PDF/A[[2]], пригодные для постоянного хранения.",
+    ),
+    (
+        "p",
+        "В проекте участвовали пять организаций — источников комплектования: аппарат акима Бурабайского "
+        "района, два районных отдела образования, областное управление здравоохранения и городской отдел "
+        "земельных отношений. Документы поступали на казахском и русском языках, небольшая часть — на "
+        "английском.",
+    ),
+    ("h1", "2. Состав и объём документов"),
+    (
+        "p",
+        f"За отчётный период в центр поступило 18{NBSP}640 файлов общим объёмом 41,7{NBSP}ГБ. "
+        "Распределение по типам приведено в таблице 1.",
+    ),
+    ("table", "by-type"),
+    ("h2", "2.1. Текстовые документы"),
+    (
+        "p",
+        "Основную массу составляют служебные письма, приказы и протоколы в формате DOCX. Около 9 % "
+        "текстовых документов содержат рецензирование — исправления и примечания, которые не были приняты "
+        "до отправки в архив. Каждый пятый документ содержит таблицы, каждый десятый — сноски.",
+    ),
+    ("h2", "2.2. Электронные таблицы и презентации"),
+    (
+        "p",
+        "Электронные таблицы — это главным образом бюджетные заявки и отчёты об исполнении бюджета. В них "
+        "широко используются формулы со ссылками на другие листы, объединённые ячейки, именованные "
+        "диапазоны и диаграммы. Презентации поступают редко и, как правило, сопровождают протоколы "
+        "совещаний.",
+    ),
+    ("h1", "3. Результаты конвертации"),
+    (
+        "p",
+        "Каждый документ проходил одну и ту же цепочку: определение формата по содержимому файла, "
+        "предварительная проверка на шифрование и опасные конструкции, преобразование в LibreOffice, "
+        "доводка PDF до соответствия PDF/A, проверка валидатором и сравнение исходного и полученного "
+        "документов.",
+    ),
+    (
+        "p",
+        "Доля успешно конвертированных документов росла от месяца к месяцу (рисунок 1): после того как на "
+        "серверы преобразования были установлены шрифты с полной поддержкой казахского алфавита, число "
+        "документов, отправленных на ручную проверку, сократилось почти вдвое.",
+    ),
+    ("figure", "Рисунок 1 — Доля успешно конвертированных документов по месяцам 2025 года, %"),
+    ("h2", "3.1. Причины отказов"),
+    ("p", "Из 400 отклонённых файлов:"),
+    (
+        "bullets",
+        (
+            "173 были зашифрованы паролем;",
+            "121 оказался повреждён при передаче (обрезанные архивы);",
+            "64 имели расширение, не соответствующее содержимому, — чаще всего это страница веб-портала, "
+            "сохранённая под именем документа;",
+            "42 превысили установленные ограничения по размеру или степени сжатия.",
+        ),
+    ),
+    ("h1", "4. Выявленные проблемы"),
+    ("h2", "4.1. Шрифты"),
+    (
+        "p",
+        "Наиболее частая причина искажений — шрифты. Если в документе использован шрифт, которого нет на "
+        "сервере преобразования, LibreOffice подставляет замену. Для Calibri существует метрически "
+        "совместимый шрифт Carlito, а заменитель Cambria не содержит кириллицы[[3]], поэтому казахские "
+        "и русские буквы в таких документах отображаются другим шрифтом и вёрстка может сдвигаться.",
+    ),
+    ("h2", "4.2. Рецензирование и примечания"),
+    (
+        "p",
+        "Документы с непринятыми исправлениями нельзя передавать на постоянное хранение без решения автора: "
+        "в итоговом PDF/A видна только одна из версий текста. Такие документы направляются на ручную "
+        "проверку с указанием числа исправлений и примечаний.",
+    ),
+    ("h2", "4.3. Имена файлов"),
+    (
+        "p",
+        "В 2,4 % поступлений имена файлов были искажены ещё до передачи в центр: при упаковке в ZIP-архив на "
+        "рабочих станциях с устаревшим программным обеспечением казахские буквы заменялись вопросительными "
+        "знаками. Центр рекомендует передавать документы через портал, а не архивами.",
+    ),
+    ("h1", "5. Выводы и рекомендации"),
+    (
+        "numbers",
+        (
+            "Принимать документы постоянного хранения в форматах ODF и PDF/A-2b; для документов, к которым "
+            "прилагается исходный файл, использовать PDF/A-3b.",
+            "Установить на всех серверах преобразования шрифты, покрывающие казахский алфавит, и "
+            "контролировать подстановку шрифтов в отчёте о сравнении.",
+            "Отклонять зашифрованные и повреждённые файлы с понятным сообщением для отправителя, не пытаясь "
+            "подобрать пароль.",
+            "Хранить исходные файлы не менее трёх лет после преобразования вместе с отчётом о проверке и "
+            "контрольной суммой SHA-256.",
+        ),
+    ),
+    ("h1", "Түйіндеме"),
+    (
+        "p",
+        f"2025 жылы орталыққа 18{NBSP}640 файл түсті, оның 97,9 пайызы ODF және PDF/A форматтарына сәтті "
+        "түрлендірілді. Бас тартудың негізгі себептері — құпиясөзбен шифрланған және тасымалдау кезінде "
+        "бүлінген файлдар. Қазақ әріптерін толық қамтитын қаріптер орнатылғаннан кейін қолмен тексеруге "
+        "жіберілетін құжаттар саны екі есеге жуық азайды.",
+    ),
+    ("pagebreak", None),
+    ("h1", "Приложение А. Помесячная статистика"),
+    ("table", "by-month"),
+    (
+        "p",
+        "Сведения получены из журнала заданий системы преобразования; повторные поступления одного и того же "
+        "файла (по контрольной сумме SHA-256) учтены один раз.",
+    ),
+)
+
+REPORT_TABLE_CAPTIONS = {
+    "by-type": "Таблица 1 — Поступившие документы по типам",
+    "by-month": "Таблица А.1 — Поступившие документы по месяцам 2025 года",
+}
+
+
+# -- The memo (English, reviewed in Kazakh and English) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A tracked insertion or deletion."""
+
+    kind: str  # "ins" or "del"
+    text: str
+    author: str
+    date: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """Text with a comment anchored on it."""
+
+    text: str
+    comment: str
+    author: str
+    initials: str
+
+
+REVIEWER = "Әйгерім Сұлтанбекова"
+REVIEWED = utc(2026, 1, 22, 10, 5)
+COMMENTED = utc(2026, 1, 22, 11, 40)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memo:
+    """An internal memo under review."""
+
+    meta: Meta
+    head: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str | Change | Remark, ...], ...]
+    signature: str
+    commented: dt.datetime
+
+
+MEMO_META = Meta(
+    title="Keeping source files after conversion to open formats",
+    subject="Retention of original files",
+    author="Ғалым Қаһарманов",
+    keywords="memo; retention; quarantine; ODF; PDF/A",
+    language="en-GB",
+    created=utc(2026, 1, 21, 7, 45),
+    modified=REVIEWED,
+    description="Internal memo on how long original files are kept after conversion",
+    category="Memorandum",
+)
+
+MEMO_HEAD = (
+    ("To:", "Head of Records Management"),
+    ("From:", "Ghalym Kakharmanov, Head of Information Technology"),
+    ("Date:", "21 January 2026"),
+    ("Ref.:", "IT-04/2026"),
+    ("Subject:", "Keeping source files after conversion to open formats"),
+)
+
+MEMO_BODY: tuple[tuple[str | Change | Remark, ...], ...] = (
+    (
+        "From 1 March 2026 every incoming office file will be converted to ODF and PDF/A before it is "
+        "registered. This memo sets out how long we keep the original files, where they are stored and who "
+        "may open them.",
+    ),
+    (
+        "Original files will be kept for ",
+        Change("del", "one year", REVIEWER, REVIEWED),
+        Change("ins", "three years", REVIEWER, REVIEWED),
+        " after conversion ",
+        Remark(
+            "in the protected storage area",
+            "Үш жылдық мерзімді заң бөлімімен келісу қажет.",
+            REVIEWER,
+            "ӘС",
+        ),
+        ", together with the conversion report and its SHA-256 checksum.",
+    ),
+    (
+        "Files that fail validation are moved to quarantine and reviewed by the duty archivist within ",
+        Change("del", "ten", REVIEWER, REVIEWED),
+        Change("ins", "five", REVIEWER, REVIEWED),
+        " working days.",
+        Change("ins", " The sender is told the reason in plain language.", REVIEWER, REVIEWED),
+    ),
+    (
+        "Encrypted files cannot be converted. The sender is asked for an unprotected copy; ",
+        Remark(
+            "passwords are never requested or sent by e-mail",
+            "Шифрланған файлдар туралы хабарлама үлгісін қосымшаға енгіземін.",
+            "Ғалым Қаһарманов",
+            "ҒҚ",
+        ),
+        ".",
+    ),
+    (
+        "Please confirm the retention period by 30 January 2026 so that the storage configuration can be "
+        "updated before the pilot starts. ",
+        Remark(
+            "Read access to the quarantine folder",
+            "Please list who has read access, by role rather than by name.",
+            REVIEWER,
+            "ӘС",
+        ),
+        " is limited to the duty archivist and the information security officer.",
+    ),
+)
+
+MEMO = Memo(
+    meta=MEMO_META,
+    head=MEMO_HEAD,
+    body=MEMO_BODY,
+    signature="G. Kakharmanov",
+    commented=COMMENTED,
+)

@@ -11,8 +11,10 @@ import docx
 import msoffcrypto
 import olefile
 import pytest
+from lxml import etree
 
 import samples
+from samples import _text
 from samples._bad import PASSWORD
 from samples._text import KAZAKH_LETTERS, LETTER_EN, LETTER_KK, LETTER_RU
 
@@ -105,3 +107,80 @@ def test_deterministic(made: dict[str, Path], tmp_path: Path) -> None:
     assert {n: again[n].relative_to(tmp_path) for n in again} == {
         n: made[n].relative_to(made[n].parent.parent) for n in made
     }
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _part(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
+def test_report_structure(made: dict[str, Path]) -> None:
+    path = made["report-ru"]
+    assert path.name == "отчёт-2025.docx"
+    document = docx.Document(str(path))
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles.count("Heading 1") >= 5
+    assert styles.count("Heading 2") >= 4
+    assert len(document.inline_shapes) == 2  # logo and chart
+    assert len(document.tables) == 2
+    for table in document.tables:
+        assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    assert "Поступило" in [c.text for c in document.tables[0].rows[0].cells]
+    core = document.core_properties
+    assert core.language == "ru-RU"
+    assert core.title == _text.REPORT_META.title
+    assert core.subject and core.keywords and core.author == "Г. Кахарманов"
+    assert core.created.year == 2026 and core.modified > core.created
+
+
+def test_report_footnotes_are_real(made: dict[str, Path]) -> None:
+    path = made["report-ru"]
+    content_types = _part(path, "[Content_Types].xml").decode()
+    assert 'PartName="/word/footnotes.xml"' in content_types
+    assert "wordprocessingml.footnotes+xml" in content_types
+    assert b"relationships/footnotes" in _part(path, "word/_rels/document.xml.rels")
+    footnotes = etree.fromstring(_part(path, "word/footnotes.xml"))
+    notes = {
+        note.get(f"{W}id"): "".join(note.itertext())
+        for note in footnotes.iter(f"{W}footnote")
+        if note.get(f"{W}type") is None
+    }
+    body = etree.fromstring(_part(path, "word/document.xml"))
+    referenced = [ref.get(f"{W}id") for ref in body.iter(f"{W}footnoteReference")]
+    assert referenced == ["1", "2", "3"]
+    assert set(notes) == set(referenced)
+    assert "ISO/IEC 26300" in notes["1"]
+    assert b"w:footnotePr" in _part(path, "word/settings.xml")
+
+
+def test_report_header_and_page_numbers(made: dict[str, Path]) -> None:
+    section = docx.Document(str(made["report-ru"])).sections[0]
+    assert "Отчёт за 2025 год" in section.header.paragraphs[0].text
+    footer = section.footer.paragraphs[0]._p
+    instructions = [t.text.strip() for t in footer.iter(f"{W}instrText")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def test_memo_tracked_changes_and_comments(made: dict[str, Path]) -> None:
+    path = made["memo-en"]
+    body = etree.fromstring(_part(path, "word/document.xml"))
+    insertions = list(body.iter(f"{W}ins"))
+    deletions = list(body.iter(f"{W}del"))
+    assert len(insertions) == 3 and len(deletions) == 2
+    for change in insertions + deletions:
+        assert change.get(f"{W}author") == "Әйгерім Сұлтанбекова"
+        assert change.get(f"{W}date") == "2026-01-22T10:05:00Z"
+    assert [t.text for d in deletions for t in d.iter(f"{W}delText")] == ["one year", "ten"]
+    document = docx.Document(str(path))
+    comments = list(document.comments)
+    assert len(comments) == 3
+    assert {c.author for c in comments} == {"Әйгерім Сұлтанбекова", "Ғалым Қаһарманов"}
+    assert any("заң бөлімімен" in c.text for c in comments)
+    assert all(c.timestamp is not None and c.timestamp.year == 2026 for c in comments)
+    assert len(list(body.iter(f"{W}commentReference"))) == 3
+    assert b"w:trackRevisions" in _part(path, "word/settings.xml")
+    assert document.core_properties.author == "Ғалым Қаһарманов"
