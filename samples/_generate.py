@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from samples import _bad, _docx, _report, _text
+from samples import _bad, _docx, _report, _text, _xlsx
 from samples._zip import write_atomic
 
 #: Stable name -> file name under ``good/``. File names are partly Cyrillic on purpose.
@@ -15,11 +15,13 @@ GOOD: dict[str, str] = {
     "letter-en": "letter-english.docx",
     "report-ru": "отчёт-2025.docx",
     "memo-en": "memo-retention-review.docx",
+    "budget": "бюджет-2025.xlsx",
 }
 
 #: Stable name -> file name under ``bad/``.
 BAD: dict[str, str] = {
     "bad-encrypted": "құпия-хат.docx",
+    "bad-encrypted-xlsx": "құпия-бюджет.xlsx",
     "bad-truncated": "truncated-report.docx",
     "bad-fake-docx": "not-really-a-document.docx",
 }
@@ -32,6 +34,7 @@ def _builders() -> dict[str, Callable[[], bytes]]:
         "letter-en": lambda: _docx.letter(_text.LETTER_EN),
         "report-ru": _report.report,
         "memo-en": lambda: _docx.memo(_text.MEMO),
+        "budget": _xlsx.budget,
     }
 
 
@@ -56,6 +59,7 @@ def generate(out_dir: Path) -> dict[str, Path]:
 
     broken = {
         "bad-encrypted": _bad.encrypted(made["letter-kk"]),
+        "bad-encrypted-xlsx": _bad.encrypted(made["budget"]),
         "bad-truncated": _bad.truncated(made["report-ru"]),
         "bad-fake-docx": _bad.html_page(),
     }

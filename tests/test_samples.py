@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import msoffcrypto
 import olefile
+import openpyxl
 import pytest
 from lxml import etree
 
@@ -30,6 +31,16 @@ def _docx_text(path: Path) -> str:
     for table in document.tables:
         parts.extend(cell.text for row in table.rows for cell in row.cells)
     return "\n".join(parts)
+
+
+def _decrypt(path: Path) -> bytes:
+    with path.open("rb") as f:
+        office = msoffcrypto.OfficeFile(f)
+        assert office.is_encrypted()
+        office.load_key(password=PASSWORD)
+        plain = io.BytesIO()
+        office.decrypt(plain)
+    return plain.getvalue()
 
 
 def test_names_and_folders(made: dict[str, Path]) -> None:
@@ -72,12 +83,7 @@ def test_encrypted_docx_is_ole_with_encrypted_package(made: dict[str, Path]) -> 
     with olefile.OleFileIO(str(path)) as ole:
         assert ole.exists("EncryptedPackage")
         assert ole.exists("EncryptionInfo")
-    office = msoffcrypto.OfficeFile(path.open("rb"))
-    assert office.is_encrypted()
-    plain = io.BytesIO()
-    office.load_key(password=PASSWORD)
-    office.decrypt(plain)
-    assert plain.getvalue() == made["letter-kk"].read_bytes()
+    assert _decrypt(path) == made["letter-kk"].read_bytes()
 
 
 def test_truncated_docx_is_not_a_valid_zip(made: dict[str, Path]) -> None:
@@ -184,3 +190,38 @@ def test_memo_tracked_changes_and_comments(made: dict[str, Path]) -> None:
     assert len(list(body.iter(f"{W}commentReference"))) == 3
     assert b"w:trackRevisions" in _part(path, "word/settings.xml")
     assert document.core_properties.author == "Ғалым Қаһарманов"
+
+
+def test_budget_workbook(made: dict[str, Path]) -> None:
+    path = made["budget"]
+    assert path.name == "бюджет-2025.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Жиынтық", "1-тоқсан", "2-тоқсан", "3-тоқсан", "4-тоқсан"]
+    summary, q1 = wb["Жиынтық"], wb["1-тоқсан"]
+    assert "A1:G1" in {str(r) for r in summary.merged_cells.ranges}
+    assert "A1:F1" in {str(r) for r in q1.merged_cells.ranges}
+    assert summary["C4"].value == "='1-тоқсан'!C5+'2-тоқсан'!C5+'3-тоқсан'!C5+'4-тоқсан'!C5"
+    assert summary["C12"].value == "=SUM(C4:C11)"
+    assert q1["C13"].value == "=SUM(C5:C12)"
+    assert "₸" in q1["C5"].number_format and "₸" in summary["C12"].number_format
+    assert summary["F12"].number_format == "0.0%"
+    assert q1["C2"].is_date and q1["C2"].number_format == "DD.MM.YYYY"
+    assert {"Жылдық_жоспар", "Жылдық_нақты"} <= set(wb.defined_names)
+    assert wb.defined_names["Жылдық_жоспар"].attr_text == "'Жиынтық'!$C$12"
+    assert any(c.value == "=Жылдық_нақты/Жылдық_жоспар" for row in summary.iter_rows() for c in row)
+    with zipfile.ZipFile(path) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
+        assert b"barChart" in z.read("xl/charts/chart1.xml")
+        assert b"drawingml.chart+xml" in z.read("[Content_Types].xml")
+    assert len(summary._charts) == 1
+    props = wb.properties
+    assert props.title == _text.BUDGET_META.title and props.language == "kk-KZ"
+    assert props.creator == "Ғалия Өтепова" and props.keywords and props.subject
+    assert props.created == _text.BUDGET_META.created and props.modified == _text.BUDGET_META.modified
+
+
+def test_encrypted_xlsx(made: dict[str, Path]) -> None:
+    path = made["bad-encrypted-xlsx"]
+    with olefile.OleFileIO(str(path)) as ole:
+        assert ole.exists("EncryptedPackage")
+    assert _decrypt(path) == made["budget"].read_bytes()
