@@ -50,10 +50,6 @@ def new_document(meta: Meta, *, size_pt: float = 12) -> Document:
     for name in ("Title", "Subtitle"):
         _set_fonts(document.styles[name].element, HEADING_FONT)
     set_core(document, meta)
-    # The template's thumbnail shows an empty page: a preview that contradicts the content.
-    package_rels = document.part.package.rels
-    for rid in [rid for rid, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del package_rels[rid]
     return document
 
 

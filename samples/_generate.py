@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from samples import _bad, _docx, _report, _text, _xlsx
+from samples import _bad, _docx, _pptx, _report, _text, _xlsx
 from samples._zip import write_atomic
 
 #: Stable name -> file name under ``good/``. File names are partly Cyrillic on purpose.
@@ -16,6 +16,7 @@ GOOD: dict[str, str] = {
     "report-ru": "отчёт-2025.docx",
     "memo-en": "memo-retention-review.docx",
     "budget": "бюджет-2025.xlsx",
+    "presentation": "таныстырылым-2025.pptx",
 }
 
 #: Stable name -> file name under ``bad/``.
@@ -35,6 +36,7 @@ def _builders() -> dict[str, Callable[[], bytes]]:
         "report-ru": _report.report,
         "memo-en": lambda: _docx.memo(_text.MEMO),
         "budget": _xlsx.budget,
+        "presentation": _pptx.presentation,
     }
 
 

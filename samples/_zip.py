@@ -15,24 +15,37 @@ from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from lxml import etree
+
+THUMBNAIL = "docProps/thumbnail.jpeg"
+ROOT_RELS = "_rels/.rels"
+
 #: The timestamp of every zip entry (zip stores local time with two-second resolution and no zone).
 ZIP_TIME = (2026, 1, 14, 9, 0, 0)
 
 
-def normalise(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
+def normalise(
+    data: bytes, replace: Mapping[str, bytes] | None = None, *, drop_thumbnail: bool = True
+) -> bytes:
     """Rewrite a zip package with fixed timestamps and attributes.
 
     Args:
         data: The bytes of an OOXML (or any zip) package.
         replace: Entry name -> new content, for parts the libraries leave stale (``docProps/app.xml``).
+        drop_thumbnail: Remove ``docProps/thumbnail.jpeg`` and its package relationship: the libraries'
+            templates carry a preview of an empty document, which contradicts the content.
 
     Returns:
         The same entries in the same order, deflated, each stamped with `ZIP_TIME`.
     """
-    replace = replace or {}
+    replace = dict(replace or {})
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        if drop_thumbnail and THUMBNAIL in src.namelist():
+            replace[ROOT_RELS] = _without_target(replace.get(ROOT_RELS) or src.read(ROOT_RELS), THUMBNAIL)
         for info in src.infolist():
+            if drop_thumbnail and info.filename == THUMBNAIL:
+                continue
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             # MS-DOS as the creating system, as Office itself writes: no Unix mode bits that vary by umask.
@@ -40,6 +53,15 @@ def normalise(data: bytes, replace: Mapping[str, bytes] | None = None) -> bytes:
             entry.external_attr = 0
             dst.writestr(entry, replace.get(info.filename) or src.read(info))
     return out.getvalue()
+
+
+def _without_target(rels: bytes, target: str) -> bytes:
+    """A relationships part without the relationships pointing at `target`."""
+    root = etree.fromstring(rels)
+    for rel in list(root):
+        if rel.get("Target", "").lstrip("/") == target:
+            root.remove(rel)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def app_xml(*, company: str) -> bytes:

@@ -11,6 +11,7 @@ import docx
 import msoffcrypto
 import olefile
 import openpyxl
+import pptx
 import pytest
 from lxml import etree
 
@@ -225,3 +226,35 @@ def test_encrypted_xlsx(made: dict[str, Path]) -> None:
     with olefile.OleFileIO(str(path)) as ole:
         assert ole.exists("EncryptedPackage")
     assert _decrypt(path) == made["budget"].read_bytes()
+
+
+def test_presentation(made: dict[str, Path]) -> None:
+    path = made["presentation"]
+    assert path.name == "таныстырылым-2025.pptx"
+    deck = pptx.Presentation(str(path))
+    slides = list(deck.slides)
+    assert len(slides) == 4
+    assert slides[0].shapes.title.text == _text.SLIDES_META.title
+    bullets = slides[1].placeholders[1].text_frame.paragraphs
+    assert [p.level for p in bullets] == [0, 0, 0, 1, 0]
+    assert "түрлендірілді" in bullets[0].text
+    charts = [s.chart for s in slides[2].shapes if s.has_chart]
+    assert len(charts) == 1
+    assert list(charts[0].plots[0].categories) == list(_text.MONTHS_KK)
+    tables = [s.table for s in slides[3].shapes if s.has_table]
+    assert len(tables) == 1 and tables[0].cell(0, 0).text == "Қадам"
+    for slide in slides:
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+    core = deck.core_properties
+    assert core.language == "kk-KZ" and core.author == "Ғалым Қаһарманов"
+    assert core.title == _text.SLIDES_META.title and core.subject and core.keywords
+    assert core.created == _text.SLIDES_META.created.replace(tzinfo=core.created.tzinfo)
+    assert core.modified == _text.SLIDES_META.modified.replace(tzinfo=core.modified.tzinfo)
+
+
+@pytest.mark.parametrize("name", sorted(samples.GOOD))
+def test_good_files_have_no_stale_template_parts(made: dict[str, Path], name: str) -> None:
+    with zipfile.ZipFile(made[name]) as z:
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+        assert b"<Application>qujat samples</Application>" in z.read("docProps/app.xml")
+        assert {info.date_time for info in z.infolist()} == {(2026, 1, 14, 9, 0, 0)}
