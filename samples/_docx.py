@@ -3,7 +3,7 @@
 python-docx's default template is US Letter with Calibri/Cambria theme fonts; Cambria's stand-in on Linux
 (Caladea) has no Cyrillic, so every document here names fonts that cover Kazakh (Times New Roman and Arial,
 which LibreOffice replaces metric for metric by Liberation Serif and Liberation Sans) and uses A4 pages
-with the margins of Kazakh and Russian office practice (left 30 mm, right 10 mm, top and bottom 20 mm).
+with the wide left (binding) margin usual in Kazakh and Russian official letters.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -70,8 +70,7 @@ class Footnotes:
 
     def finish(self) -> None:
         """Write the footnotes part, its relationship, the styles and the settings entry."""
-        w = qn("w:footnotes").split("}")[0][1:]
-        root = etree.Element(qn("w:footnotes"), nsmap={"w": w})
+        root = etree.Element(qn("w:footnotes"), nsmap={"w": nsmap["w"]})
         for note_id, kind, mark in ((-1, "separator", "w:separator"), (0, "continuationSeparator", None)):
             note = etree.SubElement(root, qn("w:footnote"), {qn("w:type"): kind, qn("w:id"): str(note_id)})
             p = etree.SubElement(note, qn("w:p"))

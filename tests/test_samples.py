@@ -258,3 +258,19 @@ def test_good_files_have_no_stale_template_parts(made: dict[str, Path], name: st
         assert "docProps/thumbnail.jpeg" not in z.namelist()
         assert b"<Application>qujat samples</Application>" in z.read("docProps/app.xml")
         assert {info.date_time for info in z.infolist()} == {(2026, 1, 14, 9, 0, 0)}
+
+
+@pytest.mark.parametrize("name", sorted(samples.GOOD))
+def test_core_properties_complete(made: dict[str, Path], name: str) -> None:
+    ns = {
+        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "dcterms": "http://purl.org/dc/terms/",
+    }
+    core = etree.fromstring(_part(made[name], "docProps/core.xml"))
+    for tag in ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:language"):
+        assert (core.findtext(tag, namespaces=ns) or "").strip(), tag
+    assert core.findtext("dc:language", namespaces=ns) in {"kk-KZ", "ru-RU", "en-GB"}
+    created = core.findtext("dcterms:created", namespaces=ns)
+    modified = core.findtext("dcterms:modified", namespaces=ns)
+    assert created.startswith("2026-01-") and modified.startswith("2026-01-") and created <= modified
