@@ -1,0 +1,431 @@
+"""Tests of `validators.pdfa`: PDFs built here with pikepdf, then broken byte by byte, one rule at a time."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pikepdf.pdfa
+import pytest
+
+from validators.pdfa import Flavour, claimed_flavour, validate_pdfa
+
+CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+
+
+def _write_pdfa(flavour: str, content: bytes = b"") -> bytes:
+    """A one-page PDF/A written and approved by pikepdf.pdfa, with a classic xref table and plain streams."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    if content:
+        pdf.pages[0].obj.Contents = pdf.make_stream(content)
+    buf = io.BytesIO()
+    pikepdf.pdfa.save(
+        pdf, buf, flavour, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False
+    )
+    return buf.getvalue()
+
+
+def _fix_xref(data: bytes) -> bytes:
+    """Rewrite the xref table and startxref after an edit that moved objects (one xref section only)."""
+    offsets = {int(m.group(1)): m.start() for m in re.finditer(rb"(?m)^(\d+) +0 obj", data)}
+    start = data.rindex(b"\nxref") + 1
+    size = max(offsets) + 1
+    rows = [b"0000000000 65535 f \n"] + [
+        (b"%010d 00000 n \n" % offsets[n]) if n in offsets else b"0000000000 00000 f \n"
+        for n in range(1, size)
+    ]
+    trailer = data[data.index(b"trailer", start) : data.index(b"startxref", start)]
+    return (
+        data[:start] + b"xref\n0 %d\n" % size + b"".join(rows) + trailer + b"startxref\n%d\n%%%%EOF\n" % start
+    )
+
+
+def _check(tmp_path: Path, data: bytes, flavour: str):
+    path = tmp_path / "candidate.pdf"
+    path.write_bytes(data)
+    return validate_pdfa(path, flavour)
+
+
+def _rules(report) -> set[str]:
+    return {f.rule for f in report.failures}
+
+
+def _with_metadata(base: bytes, xmp: bytes) -> bytes:
+    """*base* with its XMP packet replaced, written by qpdf with a classic xref table."""
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        pdf.Root.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pdfa2b() -> bytes:
+    return _write_pdfa("2b")
+
+
+@pytest.fixture(scope="module")
+def pdfa1b() -> bytes:
+    return _write_pdfa("1b")
+
+
+# -- the baseline ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flavour", ["1b", "2b", "3b"])
+def test_pikepdf_pdfa_output_passes(tmp_path: Path, flavour: str) -> None:
+    report = _check(tmp_path, _write_pdfa(flavour), flavour)
+    assert report.passed, [f.to_dict() for f in report.findings]
+    assert report.kind == "pdfa"
+    assert report.flavour == flavour
+
+
+def test_report_to_dict_shape(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, pdfa2b.replace(b"%PDF-1.", b"%PDX-1.", 1), "2b")
+    finding = report.to_dict()["findings"][0]
+    assert set(finding) == {"rule", "where", "message", "kind"}
+
+
+@pytest.mark.parametrize("flavour", ["1a", "2a", "3u", "4"])
+def test_unsupported_flavours_raise(tmp_path: Path, pdfa2b: bytes, flavour: str) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(pdfa2b)
+    with pytest.raises(ValueError, match="not supported"):
+        validate_pdfa(path, flavour)
+
+
+def test_flavour_enum() -> None:
+    assert Flavour("2u").part == 2
+    assert Flavour.PDFA_2U.conformance == "U"
+    assert [str(f) for f in Flavour] == ["1b", "2b", "2u", "3b"]
+
+
+def test_claimed_flavour(tmp_path: Path, pdfa2b: bytes) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(pdfa2b)
+    assert claimed_flavour(path) == "2b"
+    plain = tmp_path / "plain.pdf"
+    pikepdf.new().save(plain)
+    assert claimed_flavour(plain) is None
+
+
+# -- file structure (clause 6.1) ------------------------------------------------------------------
+
+
+def test_broken_header(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, pdfa2b.replace(b"%PDF-1.", b"%PDX-1.", 1), "2b")
+    assert "ISO_19005_2:6.1.2-1" in _rules(report)
+
+
+def test_header_not_at_offset_zero(tmp_path: Path, pdfa1b: bytes) -> None:
+    report = _check(tmp_path, _fix_xref(b"\n" + pdfa1b), "1b")
+    assert "ISO_19005_1:6.1.2-1" in _rules(report)
+
+
+def test_missing_binary_comment(tmp_path: Path, pdfa2b: bytes) -> None:
+    eol = pdfa2b.index(b"\n")
+    broken = pdfa2b[: eol + 1] + b"%abcd" + pdfa2b[eol + 6 :]
+    assert len(broken) == len(pdfa2b)
+    report = _check(tmp_path, broken, "2b")
+    assert _rules(report) == {"ISO_19005_2:6.1.2-2"}
+
+
+def test_wrong_stream_length(tmp_path: Path, pdfa2b: bytes) -> None:
+    m = re.search(rb"/Length (\d\d\d)\b", pdfa2b)
+    assert m is not None
+    broken = pdfa2b[: m.start(1)] + b"%d" % (int(m.group(1)) - 1) + pdfa2b[m.end(1) :]
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.7.1-1" in _rules(report)
+
+
+def test_stream_keyword_followed_by_cr_alone(tmp_path: Path, pdfa2b: bytes) -> None:
+    broken = pdfa2b.replace(b"stream\n", b"stream\r", 1)
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.7.1-2" in _rules(report)
+
+
+def test_stream_keyword_followed_by_space(tmp_path: Path, pdfa1b: bytes) -> None:
+    report = _check(tmp_path, _fix_xref(pdfa1b.replace(b"stream\n", b"stream \n", 1)), "1b")
+    assert "ISO_19005_1:6.1.7-2" in _rules(report)
+
+
+def test_endstream_without_eol(tmp_path: Path, pdfa2b: bytes) -> None:
+    broken = _fix_xref(pdfa2b.replace(b"\nendstream", b"endstream", 1))
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.7.1-2" in _rules(report)
+
+
+def test_missing_trailer_id(tmp_path: Path, pdfa2b: bytes) -> None:
+    m = re.search(rb"/ID \[<[0-9a-f]+><[0-9a-f]+>\]", pdfa2b)
+    assert m is not None
+    broken = pdfa2b[: m.start()] + b" " * (m.end() - m.start()) + pdfa2b[m.end() :]
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.3-1" in _rules(report)
+
+
+def test_garbage_after_eof(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, pdfa2b + b"garbage\n", "2b")
+    assert _rules(report) == {"ISO_19005_2:6.1.3-3"}
+
+
+@pytest.mark.parametrize("tail", [b"", b"\r\n", b"\r"])
+def test_single_eol_after_eof_is_fine(tmp_path: Path, pdfa2b: bytes, tail: bytes) -> None:
+    assert pdfa2b.endswith(b"%%EOF\n")
+    report = _check(tmp_path, pdfa2b[:-1] + tail, "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_two_eols_after_xref_keyword(tmp_path: Path, pdfa1b: bytes) -> None:
+    report = _check(tmp_path, pdfa1b.replace(b"\nxref\n", b"\nxref\n\n", 1), "1b")
+    assert "ISO_19005_1:6.1.4-2" in _rules(report)
+
+
+def test_subsection_header_with_two_spaces(tmp_path: Path, pdfa1b: bytes) -> None:
+    broken = re.sub(rb"\nxref\n0 (\d+)\n", rb"\nxref\n0  \1\n", pdfa1b)
+    report = _check(tmp_path, broken, "1b")
+    assert "ISO_19005_1:6.1.4-1" in _rules(report)
+
+
+def test_short_xref_entry(tmp_path: Path, pdfa2b: bytes) -> None:
+    broken = re.sub(rb"(\d{10} 00000 n) \n", rb"\1\n", pdfa2b, count=1)
+    report = _check(tmp_path, broken, "2b")
+    assert "pdf:xref-entry" in _rules(report)
+
+
+def test_endobj_not_on_its_own_line(tmp_path: Path, pdfa2b: bytes) -> None:
+    broken = pdfa2b.replace(b">>\nendobj", b">> endobj", 1)
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.9-1" in _rules(report)
+
+
+def test_obj_header_with_two_spaces(tmp_path: Path, pdfa1b: bytes) -> None:
+    report = _check(tmp_path, _fix_xref(pdfa1b.replace(b"\n7 0 obj", b"\n7  0 obj", 1)), "1b")
+    assert "ISO_19005_1:6.1.8-1" in _rules(report)
+
+
+def test_hex_string_with_non_hex_digit(tmp_path: Path, pdfa2b: bytes) -> None:
+    m = re.search(rb"/ID \[<([0-9a-f])", pdfa2b)
+    assert m is not None
+    broken = pdfa2b[: m.start(1)] + b"z" + pdfa2b[m.end(1) :]
+    report = _check(tmp_path, broken, "2b")
+    assert "ISO_19005_2:6.1.6-2" in _rules(report)
+
+
+def test_encrypted_file(tmp_path: Path, pdfa2b: bytes) -> None:
+    with pikepdf.open(io.BytesIO(pdfa2b)) as pdf:
+        buf = io.BytesIO()
+        pdf.save(buf, encryption=pikepdf.Encryption(owner="o", user="", aes=True))
+    report = _check(tmp_path, buf.getvalue(), "2b")
+    assert "ISO_19005_2:6.1.3-2" in _rules(report)
+
+
+def test_every_finding_is_collected(tmp_path: Path, pdfa2b: bytes) -> None:
+    eol = pdfa2b.index(b"\n")
+    broken = b"%PDX" + pdfa2b[4 : eol + 1] + b"%abcd" + pdfa2b[eol + 6 :] + b"junk"
+    report = _check(tmp_path, broken, "2b")
+    assert {"ISO_19005_2:6.1.2-1", "ISO_19005_2:6.1.2-2", "ISO_19005_2:6.1.3-3"} <= _rules(report)
+
+
+def test_truncated_file_is_a_verdict_not_an_exception(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, pdfa2b[: len(pdfa2b) // 2], "2b")
+    assert not report.passed
+
+
+# -- XMP properties and extension schemas ---------------------------------------------------------
+
+_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+    <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+      <pdfaid:part>2</pdfaid:part>
+      <pdfaid:conformance>{conformance}</pdfaid:conformance>
+    </rdf:Description>
+    <rdf:Description rdf:about="" xmlns:qj="http://example.org/ns/qujat/">
+      <qj:shelfmark>{shelfmark}</qj:shelfmark>
+    </rdf:Description>
+    {extension}
+  </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+_EXTENSION = """<rdf:Description rdf:about=""
+        xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+        xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+        xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+      <pdfaExtension:schemas>
+        <rdf:Bag>
+          <rdf:li rdf:parseType="Resource">
+            <pdfaSchema:schema>qujat archive schema</pdfaSchema:schema>
+            <pdfaSchema:namespaceURI>http://example.org/ns/qujat/</pdfaSchema:namespaceURI>
+            <pdfaSchema:prefix>qj</pdfaSchema:prefix>
+            <pdfaSchema:property>
+              <rdf:Seq>
+                <rdf:li rdf:parseType="Resource">
+                  <pdfaProperty:name>shelfmark</pdfaProperty:name>
+                  <pdfaProperty:valueType>{value_type}</pdfaProperty:valueType>
+                  {category}
+                  <pdfaProperty:description>Where the record is shelved</pdfaProperty:description>
+                </rdf:li>
+              </rdf:Seq>
+            </pdfaSchema:property>
+          </rdf:li>
+        </rdf:Bag>
+      </pdfaExtension:schemas>
+    </rdf:Description>"""
+
+
+def _xmp(
+    *,
+    conformance: str = "B",
+    shelfmark: str = "42",
+    declared: bool = True,
+    value_type: str = "Integer",
+    category: str = "<pdfaProperty:category>external</pdfaProperty:category>",
+) -> bytes:
+    extension = _EXTENSION.format(value_type=value_type, category=category) if declared else ""
+    return _XMP.format(conformance=conformance, shelfmark=shelfmark, extension=extension).encode()
+
+
+def test_property_declared_by_extension_schema_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_metadata(pdfa2b, _xmp()), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_undeclared_property_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_metadata(pdfa2b, _xmp(declared=False)), "2b")
+    assert _rules(report) == {"ISO_19005_2:6.6.2.3.1-1"}
+    assert any("qj:shelfmark" in f.message for f in report.failures)
+
+
+def test_declared_property_of_the_wrong_type_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_metadata(pdfa2b, _xmp(shelfmark="shelf 4")), "2b")
+    assert _rules(report) == {"ISO_19005_2:6.6.2.3.1-2"}
+
+
+def test_extension_schema_without_category_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_metadata(pdfa2b, _xmp(category="")), "2b")
+    assert "ISO_19005_2:6.6.2.3.3-9" in _rules(report)
+
+
+def test_extension_schema_with_undefined_value_type_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_metadata(pdfa2b, _xmp(value_type="Shelfmark")), "2b")
+    assert "ISO_19005_2:6.6.2.3.3-8" in _rules(report)
+
+
+def test_predefined_exif_property_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    xmp = _xmp(declared=False).replace(
+        b'<rdf:Description rdf:about="" xmlns:qj="http://example.org/ns/qujat/">\n'
+        b"      <qj:shelfmark>42</qj:shelfmark>",
+        b'<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/">\n'
+        b"      <exif:PixelXDimension>640</exif:PixelXDimension>",
+    )
+    report = _check(tmp_path, _with_metadata(pdfa2b, xmp), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+# -- PDF/A-2u -------------------------------------------------------------------------------------
+
+
+def test_2u_claim_passes_as_2u_and_2b(tmp_path: Path, pdfa2b: bytes) -> None:
+    data = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
+    assert data != pdfa2b
+    for flavour in ("2u", "2b"):
+        report = _check(tmp_path, data, flavour)
+        assert report.passed, (flavour, [f.to_dict() for f in report.findings])
+
+
+def test_2u_needs_a_u_claim(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, pdfa2b, "2u")
+    assert _rules(report) == {"ISO_19005_2:6.6.4-3"}
+
+
+def _with_font(base: bytes, font: dict) -> bytes:
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        page = pdf.pages[0].obj
+        page.Resources = pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(font)))
+        )
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (ab) Tj ET")
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+def test_2u_font_without_unicode_mapping(tmp_path: Path, pdfa2b: bytes) -> None:
+    base = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
+    font = {
+        "/Type": pikepdf.Name.Font,
+        "/Subtype": pikepdf.Name.Type1,
+        "/BaseFont": pikepdf.Name("/Custom"),
+        "/Encoding": pikepdf.Dictionary(
+            Differences=pikepdf.Array([97, pikepdf.Name("/g1"), pikepdf.Name("/g2")])
+        ),
+    }
+    report = _check(tmp_path, _with_font(base, font), "2u")
+    assert "ISO_19005_2:6.2.11.7.2-1" in _rules(report)
+    # The same font is no Unicode problem for 2b (its other faults are pikepdf's to report)
+    assert "ISO_19005_2:6.2.11.7.2-1" not in _rules(_check(tmp_path, _with_font(base, font), "2b"))
+
+
+def test_2u_font_with_standard_encoding_is_mapped(tmp_path: Path, pdfa2b: bytes) -> None:
+    base = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
+    font = {
+        "/Type": pikepdf.Name.Font,
+        "/Subtype": pikepdf.Name.Type1,
+        "/BaseFont": pikepdf.Name("/Custom"),
+        "/Encoding": pikepdf.Name.WinAnsiEncoding,
+    }
+    report = _check(tmp_path, _with_font(base, font), "2u")
+    assert not {r for r in _rules(report) if r.startswith("ISO_19005_2:6.2.11.7.2")}
+
+
+def test_2u_tounicode_to_feff_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    base = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <00> <FF> "
+        b"endcodespacerange\n2 beginbfchar <61> <FEFF> <62> <0062> endbfchar\nendcmap end end\n"
+    )
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        tounicode = pdf.make_stream(cmap)
+        font = {
+            "/Type": pikepdf.Name.Font,
+            "/Subtype": pikepdf.Name.Type1,
+            "/BaseFont": pikepdf.Name("/Custom"),
+            "/Encoding": pikepdf.Name.WinAnsiEncoding,
+            "/ToUnicode": tounicode,
+        }
+        page = pdf.pages[0].obj
+        page.Resources = pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(font)))
+        )
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (ab) Tj ET")
+        buf = io.BytesIO()
+        pdf.save(buf)
+    report = _check(tmp_path, buf.getvalue(), "2u")
+    assert "ISO_19005_2:6.2.11.7.2-2" in _rules(report)
+
+
+# -- the veraPDF corpus ---------------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_no_false_approvals_on_the_developer_corpus() -> None:
+    root = CORPUS / "pdfa"
+    if not root.is_dir():
+        pytest.skip(f"corpus not present at {root}")
+    approved: list[str] = []
+    checked = 0
+    for folder in sorted(root.glob("PDF_A-*")):
+        flavour = folder.name.removeprefix("PDF_A-").lower()
+        if flavour not in set(Flavour):
+            continue
+        for path in sorted(folder.rglob("*-fail-*.pdf")):
+            checked += 1
+            if validate_pdfa(path, flavour).passed:
+                approved.append(str(path.relative_to(root)))
+    assert checked > 0
+    assert approved == []

@@ -1,0 +1,181 @@
+"""PDF/A verdicts: `validate_pdfa` checks a written file against one ISO 19005 flavour (1b, 2b, 2u, 3b).
+
+Three sources of findings make one verdict:
+
+- `pikepdf.pdfa`, an allowlist validator for 1b, 2b and 3b: it approves only what it recognises, but it
+  reads the file through qpdf, which repairs byte-level syntax before anyone sees it;
+- `validators.pdfa._syntax`, a scanner of the raw bytes for the file-structure rules of clause 6.1
+  (header, cross-reference tables, trailers, stream and object syntax) that a parser cannot see;
+- `validators.pdfa._xmp`, which reads XMP properties as ISO 19005 does (predefined schemas and PDF/A
+  extension schemas) and so settles pikepdf's findings on those rules, which are often false alarms.
+
+2u is checked as 2b, plus the Unicode mapping of every font used for text (ISO 19005-2 6.2.11.7.2,
+`validators.pdfa._fonts`) and a conformance claim of U (or A, which includes U).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from enum import StrEnum
+from pathlib import Path
+
+import pikepdf
+import pikepdf.pdfa
+
+from validators._report import Finding, FindingKind, ValidationReport
+from validators.pdfa import _fonts, _syntax, _xmp
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Flavour", "claimed_flavour", "validate_pdfa"]
+
+
+class Flavour(StrEnum):
+    """The PDF/A flavours qujat writes and checks."""
+
+    PDFA_1B = "1b"
+    PDFA_2B = "2b"
+    PDFA_2U = "2u"
+    PDFA_3B = "3b"
+
+    @property
+    def part(self) -> int:
+        return int(self.value[0])
+
+    @property
+    def conformance(self) -> str:
+        return self.value[1].upper()
+
+    @property
+    def spec(self) -> str:
+        """Prefix of rule ids for this flavour's part: ``ISO_19005_2``."""
+        return f"ISO_19005_{self.part}"
+
+
+# The pdfaid:conformance values each flavour accepts: a level A file also meets levels B and U
+# (ISO 19005-1 6.7.11, ISO 19005-2 6.6.4 as veraPDF tests them)
+_CONFORMANCES = {
+    Flavour.PDFA_1B: frozenset({"A", "B"}),
+    Flavour.PDFA_2B: frozenset({"A", "B", "U"}),
+    Flavour.PDFA_2U: frozenset({"A", "U"}),
+    Flavour.PDFA_3B: frozenset({"A", "B", "U"}),
+}
+
+# pikepdf.pdfa's rules that `_xmp` checks in full: on a packet `_xmp` could read, its verdict on these
+# replaces pikepdf's (which rejects every property outside a short allowlist)
+_XMP_RULES = {
+    1: frozenset({"6.7.9-2", "6.7.9-3", "6.7.11-3"}),
+    2: frozenset({"6.6.2.3.1-1", "6.6.2.3.1-2", "6.6.4-3"}),
+    3: frozenset({"6.6.2.3.1-1", "6.6.2.3.1-2", "6.6.4-3"}),
+}
+
+
+def _flavour(flavour: str | Flavour) -> Flavour:
+    try:
+        return Flavour(str(flavour).lower())
+    except ValueError:
+        raise ValueError(f"PDF/A-{flavour} is not supported; choose 1b, 2b, 2u or 3b") from None
+
+
+def claimed_flavour(path: str | Path) -> str | None:
+    """Return the flavour a PDF claims in its XMP metadata.
+
+    Args:
+        path: The PDF file.
+
+    Returns:
+        The claim as a flavour string (``"2b"``), or None if the file claims none or cannot be read.
+    """
+    try:
+        with pikepdf.open(path) as pdf:
+            meta = pdf.open_metadata()
+            part = meta.get("pdfaid:part")
+            conformance = meta.get("pdfaid:conformance")
+    except (pikepdf.PdfError, OSError, ValueError) as e:
+        log.debug("No PDF/A claim readable in %s: %s", path, e)
+        return None
+    if not part or not conformance:
+        return None
+    return f"{str(part).strip()}{str(conformance).strip().lower()}"
+
+
+def _metadata_bytes(pdf: pikepdf.Pdf) -> bytes | None:
+    metadata = pdf.Root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
+        return None
+    try:
+        return metadata.read_bytes()
+    except pikepdf.PdfError as e:
+        log.debug("Cannot read the XMP metadata stream: %s", e)
+        return None
+
+
+def _rule(fl: Flavour, clause: str) -> str:
+    return clause if ":" in clause else f"{fl.spec}:{clause}"
+
+
+def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
+    """Check a PDF file against a PDF/A flavour, collecting every finding.
+
+    Args:
+        path: The PDF to check.
+        flavour: ``"1b"``, ``"2b"``, ``"2u"`` or ``"3b"``.
+
+    Returns:
+        The verdict. Findings carry ISO 19005 rule ids (``ISO_19005_2:6.1.7.1-1``) where a clause
+        applies; ``kind`` says whether the finding breaks the standard or could not be checked.
+
+    Raises:
+        ValueError: If the flavour is not one qujat checks (1a and 2a are not supported).
+    """
+    fl = _flavour(flavour)
+    path = Path(path)
+    findings: list[Finding] = []
+
+    def add(rule: str, where: str, message: str, kind: FindingKind = FindingKind.VIOLATION) -> None:
+        log.debug("PDF/A-%s %s: [%s] %s at %s: %s", fl.value, path.name, kind, rule, where, message)
+        findings.append(Finding(rule=rule, where=where, message=message, kind=kind))
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        add("file:unreadable", str(path), str(e))
+        return ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
+
+    for problem in _syntax.scan(data, fl.part):
+        add(_rule(fl, problem.clause), problem.where, problem.message)
+
+    base = "2b" if fl is Flavour.PDFA_2U else fl.value
+    pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
+
+    verdict: _xmp.XmpVerdict | None = None
+    font_problems: list[_fonts.FontProblem] = []
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            raw = _metadata_bytes(pdf)
+            if raw is not None:
+                verdict = _xmp.check_xmp(raw, fl.part, _CONFORMANCES[fl])
+            if fl is Flavour.PDFA_2U:
+                font_problems = _fonts.unmapped_fonts(pdf)
+    except pikepdf.PdfError as e:
+        # pikepdf.pdfa has already reported the file as unreadable (pikepdf:internal)
+        log.debug("pikepdf cannot open %s: %s", path, e)
+
+    settled = _XMP_RULES[fl.part] if verdict is not None and verdict.parsed else frozenset()
+    for f in pike.findings:
+        spec, _, clause = f.rule.partition(":")
+        if spec == fl.spec and clause in settled:
+            continue
+        kind = FindingKind.UNSUPPORTED if f.kind == "unsupported" else FindingKind.VIOLATION
+        add(f.rule, f.where, f.message, kind)
+    if verdict is not None:
+        for xp in verdict.problems:
+            add(_rule(fl, xp.clause), xp.where, xp.message)
+    for fp in font_problems:
+        add(_rule(fl, fp.clause), fp.where, fp.message)
+
+    report = ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
+    if report.passed:
+        log.debug("PDF/A-%s approved: %s", fl.value, path)
+    return report

@@ -1,0 +1,478 @@
+"""XMP properties of the document metadata: predefined or declared, and of the right value type.
+
+ISO 19005-1 6.7.8/6.7.9 and ISO 19005-2/3 6.6.2.3 admit a property in the document's XMP packet if a
+predefined schema (`validators.pdfa._xmp_schemas`) holds it, or if the packet declares it through a PDF/A
+extension schema (``pdfaExtension:schemas``, a Bag of ``pdfaSchema`` structures listing
+``pdfaProperty`` and ``pdfaType`` descriptions); in both cases its value must have the declared type. The
+extension schemas must themselves follow the extension schema description schema.
+
+`pikepdf.pdfa` knows only the commonest predefined properties and no extension schemas, so it rejects
+many valid packets. This module checks every top-level property the same way veraPDF's rules read them,
+so that `validators.pdfa` can replace pikepdf's verdict on exactly those rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from lxml import etree
+
+from validators.pdfa import _xmp_schemas as S
+
+log = logging.getLogger(__name__)
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_RDF_ABOUT = f"{{{RDF}}}about"
+_RDF_RESOURCE = f"{{{RDF}}}resource"
+_RDF_PARSETYPE = f"{{{RDF}}}parseType"
+_RDF_VALUE = (RDF, "value")
+_ARRAYS = {f"{{{RDF}}}Bag": "Bag", f"{{{RDF}}}Seq": "Seq", f"{{{RDF}}}Alt": "Alt"}
+_CLARK = re.compile(r"^\{([^}]*)\}(.*)$")
+_CHOICE_OF = re.compile(r"^(?:open\s+|closed\s+)?choice(?:\s+of\s+(.+))?$")
+_ARRAY_OF = re.compile(r"^(bag|seq|alt)\s+(.+)$")
+
+# Rule ids by topic: (ISO 19005-1 clause-test, ISO 19005-2/3 clause-test)
+RULES = {
+    "undeclared": ("6.7.9-2", "6.6.2.3.1-1"),
+    "type": ("6.7.9-3", "6.6.2.3.1-2"),
+    "undefined-field": ("6.7.8-1", "6.6.2.3.2-1"),
+    "container": ("6.7.8-2", "6.6.2.3.3-1"),
+    "schema.schema": ("6.7.8-3", "6.6.2.3.3-2"),
+    "schema.namespaceURI": ("6.7.8-4", "6.6.2.3.3-3"),
+    "schema.prefix": ("6.7.8-5", "6.6.2.3.3-4"),
+    "schema.property": ("6.7.8-6", "6.6.2.3.3-5"),
+    "schema.valueType": ("6.7.8-7", "6.6.2.3.3-6"),
+    "property.name": ("6.7.8-8", "6.6.2.3.3-7"),
+    "property.valueType": ("6.7.8-9", "6.6.2.3.3-8"),
+    "property.category": ("6.7.8-10", "6.6.2.3.3-9"),
+    "property.description": ("6.7.8-11", "6.6.2.3.3-10"),
+    "type.type": ("6.7.8-12", "6.6.2.3.3-11"),
+    "type.namespaceURI": ("6.7.8-13", "6.6.2.3.3-12"),
+    "type.prefix": ("6.7.8-14", "6.6.2.3.3-13"),
+    "type.description": ("6.7.8-15", "6.6.2.3.3-14"),
+    "type.field": ("6.7.8-16", "6.6.2.3.3-15"),
+    "field.name": ("6.7.8-17", "6.6.2.3.3-16"),
+    "field.valueType": ("6.7.8-18", "6.6.2.3.3-17"),
+    "field.description": ("6.7.8-19", "6.6.2.3.3-18"),
+    "conformance": ("6.7.11-3", "6.6.4-3"),
+}
+
+# The fields of each structure of the extension schema description schema: (namespace, prefix, required
+# fields, optional array fields)
+_EXT_STRUCTS = {
+    "schema": (S.PDFA_SCHEMA, "pdfaSchema", ("schema", "namespaceURI", "prefix"), ("property", "valueType")),
+    "property": (S.PDFA_PROPERTY, "pdfaProperty", ("name", "valueType", "category", "description"), ()),
+    "type": (S.PDFA_TYPE, "pdfaType", ("type", "namespaceURI", "prefix", "description"), ("field",)),
+    "field": (S.PDFA_FIELD, "pdfaField", ("name", "valueType", "description"), ()),
+}
+
+
+@dataclass(slots=True)
+class Node:
+    """An XMP value as RDF/XML states it.
+
+    Attributes:
+        form: ``simple``, ``Bag``, ``Seq``, ``Alt``, ``struct``, or ``invalid`` for RDF that XMP does
+            not allow (which never has the right type).
+        text: The text of a simple value.
+        items: The items of an array.
+        fields: The fields of a structure: (namespace, name, prefix, value).
+        lang: The ``xml:lang`` qualifier, if any.
+    """
+
+    form: str
+    text: str = ""
+    items: list[Node] = field(default_factory=list)
+    fields: list[tuple[str, str, str | None, Node]] = field(default_factory=list)
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class XmpProblem:
+    """A breach of an XMP rule: ``clause`` is the clause-test number in the flavour's part."""
+
+    clause: str
+    where: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class XmpVerdict:
+    """What the XMP checks found.
+
+    Attributes:
+        parsed: False if the packet is not XML this module can read; then nothing was checked and
+            pikepdf's findings on these rules stand.
+        problems: Every breach found.
+        part: ``pdfaid:part`` as written, or None.
+        conformance: ``pdfaid:conformance`` as written, or None.
+    """
+
+    parsed: bool
+    problems: tuple[XmpProblem, ...] = ()
+    part: str | None = None
+    conformance: str | None = None
+
+
+def _split(tag: str) -> tuple[str, str]:
+    m = _CLARK.match(tag)
+    return (m.group(1), m.group(2)) if m else ("", tag)
+
+
+def _elements(node: etree._Element) -> list[etree._Element]:
+    return [c for c in node if isinstance(c.tag, str)]
+
+
+def _prefix_of(elem: etree._Element, uri: str) -> str | None:
+    for prefix, ns in elem.nsmap.items():
+        if ns == uri:
+            return prefix
+    return None
+
+
+def _struct(elem: etree._Element, children: list[etree._Element], lang: str | None) -> Node:
+    """A structure from a property element's attributes and child elements; an rdf:value makes it a
+    qualified simple value, whose qualifiers XMP lets a reader ignore."""
+    node = Node("struct", lang=lang)
+    for key, text in elem.attrib.items():
+        uri, name = _split(str(key))
+        if uri in (RDF, "http://www.w3.org/XML/1998/namespace") or not uri:
+            continue
+        node.fields.append((uri, name, _prefix_of(elem, uri), Node("simple", text=str(text))))
+    for child in children:
+        uri, name = _split(child.tag)
+        if (uri, name) == _RDF_VALUE:
+            value = parse_value(child)
+            value.lang = value.lang or lang
+            return value
+        if uri == RDF:
+            return Node("invalid")
+        node.fields.append((uri, name, child.prefix, parse_value(child)))
+    return node
+
+
+def parse_value(elem: etree._Element) -> Node:
+    """Read the value of a property (or field, or array item) element."""
+    attrib = elem.attrib
+    lang = attrib.get(XML_LANG)
+    children = _elements(elem)
+    if _RDF_RESOURCE in attrib:
+        return Node("simple", text=str(attrib[_RDF_RESOURCE]), lang=lang) if not children else Node("invalid")
+    parse_type = attrib.get(_RDF_PARSETYPE)
+    if parse_type is not None:
+        if parse_type != "Resource":
+            return Node("invalid")
+        return _struct(elem, children, lang)
+    qualifiers = [k for k in attrib if not str(k).startswith(f"{{{RDF}}}") and k != XML_LANG]
+    if children:
+        if len(children) != 1 or qualifiers or (elem.text or "").strip():
+            return Node("invalid")
+        child = children[0]
+        kind = _ARRAYS.get(child.tag)
+        if kind is not None:
+            items = []
+            for li in _elements(child):
+                if li.tag != f"{{{RDF}}}li":
+                    return Node("invalid")
+                items.append(parse_value(li))
+            return Node(kind, items=items, lang=lang)
+        if child.tag == f"{{{RDF}}}Description":
+            return _struct(child, _elements(child), lang)
+        return Node("invalid")
+    if qualifiers:
+        if (elem.text or "").strip():
+            return Node("invalid")
+        return _struct(elem, [], lang)
+    return Node("simple", text=elem.text or "", lang=lang)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+class _Checker:
+    def __init__(self, part: int):
+        self.part = part
+        self.properties = S.PROPERTIES_1 if part == 1 else S.PROPERTIES_2
+        self.structs: dict[str, tuple[str, dict[str, str]]] = dict(S.STRUCTS_1 if part == 1 else S.STRUCTS_2)
+        self.declared: dict[str, dict[str, str]] = {}
+        self.problems: list[XmpProblem] = []
+
+    def rule(self, topic: str) -> str:
+        part1, part23 = RULES[topic]
+        return part1 if self.part == 1 else part23
+
+    def report(self, topic: str, where: str, message: str) -> None:
+        log.debug("XMP %s at %s: %s", topic, where, message)
+        self.problems.append(XmpProblem(self.rule(topic), where, message))
+
+    # -- value types -------------------------------------------------------------------------------
+
+    def type_defined(self, value_type: str) -> bool:
+        t = " ".join(value_type.split()).lower()
+        m = _CHOICE_OF.match(t)
+        if m:
+            return m.group(1) is None or self.type_defined(m.group(1))
+        if t == "lang alt" or t in S.SIMPLE_TYPES or t in self.structs:
+            return True
+        m = _ARRAY_OF.match(t)
+        return bool(m) and self.type_defined(m.group(2))
+
+    def type_problem(self, node: Node, value_type: str) -> str | None:
+        """Return why *node* is not a value of *value_type*, or None if it is."""
+        if node.form == "invalid":
+            return "is not a valid XMP value"
+        raw = value_type.strip()
+        low = raw.lower()
+        if low.startswith("choice:"):
+            if node.form != "simple" or not _compiled(raw[7:]).fullmatch(node.text):
+                return f"{node.text!r} is not one of the values its closed choice allows"
+            return None
+        if low.startswith("seqchoice:"):
+            allowed = [alt.split() for alt in raw[10:].split("|")]
+            if node.form != "Seq" or any(i.form != "simple" for i in node.items):
+                return "is not a Seq of Integer"
+            if [i.text.strip() for i in node.items] not in allowed:
+                return "is not one of the sequences its closed choice allows"
+            return None
+        if low.startswith("seqpattern:"):
+            if node.form != "Seq" or any(
+                i.form != "simple" or not _compiled(raw[11:]).fullmatch(i.text) for i in node.items
+            ):
+                return "is not a Seq of points"
+            return None
+        t = " ".join(low.split())
+        m = _CHOICE_OF.match(t)
+        if m:
+            return self.type_problem(node, m.group(1) or "text")
+        if t == "lang alt":
+            if node.form != "Alt":
+                return "is not a Lang Alt"
+            if any(i.form != "simple" or not i.lang for i in node.items):
+                return "has an item that is not text with an xml:lang"
+            return None
+        m = _ARRAY_OF.match(t)
+        if m:
+            kind = m.group(1).capitalize()
+            if node.form != kind:
+                return f"is not a {kind}"
+            for item in node.items:
+                why = self.type_problem(item, m.group(2))
+                if why is not None:
+                    return f"has an item that {why}"
+            return None
+        if t in S.SIMPLE_TYPES:
+            if node.form != "simple":
+                return f"is not a simple {raw} value"
+            pattern = S.SIMPLE_TYPES[t]
+            if pattern is not None and not _compiled(pattern).fullmatch(node.text):
+                return f"{node.text!r} is not a valid {raw}"
+            return None
+        struct = self.structs.get(t)
+        if struct is None:
+            return f"has value type {raw!r}, which is not defined"
+        if node.form != "struct":
+            return f"is not a {raw} structure"
+        ns, fields = struct
+        for uri, name, _prefix, value in node.fields:
+            if uri != ns or name not in fields:
+                return f"has field {name!r} ({uri}), which a {raw} does not have"
+            why = self.type_problem(value, fields[name])
+            if why is not None:
+                return f"field {name} {why}"
+        return None
+
+    # -- extension schemas -------------------------------------------------------------------------
+
+    def ext_struct(self, node: Node, kind: str, where: str) -> dict[str, Node]:
+        """Check one structure of the extension schema description schema; return its fields."""
+        ns, prefix, required, arrays = _EXT_STRUCTS[kind]
+        allowed = set(required) | set(arrays)
+        found: dict[str, Node] = {}
+        if node.form != "struct":
+            self.report("undefined-field", where, f"a pdfa{kind.capitalize()} entry is not a structure")
+            return found
+        for uri, name, pfx, value in node.fields:
+            if uri != ns or name not in allowed:
+                self.report(
+                    "undefined-field",
+                    where,
+                    f"{pfx or uri}:{name} is not a field of the PDF/A {kind} value type",
+                )
+                continue
+            found[name] = value
+            if pfx != prefix:
+                self.report(f"{kind}.{name}", where, f"field {name} uses prefix {pfx!r}, not {prefix!r}")
+        for name in required:
+            value = found.get(name)
+            if value is None:
+                self.report(f"{kind}.{name}", where, f"{prefix}:{name} is missing")
+            elif value.form != "simple":
+                self.report(f"{kind}.{name}", where, f"{prefix}:{name} is not Text")
+        for name in arrays:
+            value = found.get(name)
+            if value is not None and (value.form != "Seq" or any(i.form != "struct" for i in value.items)):
+                self.report(f"{kind}.{name}", where, f"{prefix}:{name} is not a Seq of structures")
+        return found
+
+    def read_extensions(self, container: Node, prefix: str | None) -> None:
+        where = "XMP pdfaExtension:schemas"
+        if container.form != "Bag" or prefix != "pdfaExtension":
+            self.report(
+                "container",
+                where,
+                "the extension schema container must be a Bag with prefix pdfaExtension "
+                f"(found a {container.form} with prefix {prefix!r})",
+            )
+        schemas = container.items if container.form in ("Bag", "Seq", "Alt") else []
+        property_checks: list[tuple[str, dict[str, Node]]] = []
+        field_checks: list[tuple[str, dict[str, Node]]] = []
+        # Declare every value type first: a property may use a type declared by a later schema
+        for i, schema_node in enumerate(schemas, start=1):
+            swhere = f"{where} schema {i}"
+            fields = self.ext_struct(schema_node, "schema", swhere)
+            ns_node = fields.get("namespaceURI")
+            ns = ns_node.text.strip() if ns_node is not None and ns_node.form == "simple" else None
+            types = fields.get("valueType")
+            for j, type_node in enumerate(
+                types.items if types is not None and types.form == "Seq" else [], 1
+            ):
+                twhere = f"{swhere} valueType {j}"
+                tfields = self.ext_struct(type_node, "type", twhere)
+                name = tfields.get("type")
+                tns = tfields.get("namespaceURI")
+                declared: dict[str, str] = {}
+                flist = tfields.get("field")
+                for k, field_node in enumerate(
+                    flist.items if flist is not None and flist.form == "Seq" else [], 1
+                ):
+                    fwhere = f"{twhere} field {k}"
+                    ffields = self.ext_struct(field_node, "field", fwhere)
+                    fname, ftype = ffields.get("name"), ffields.get("valueType")
+                    if fname is not None and ftype is not None and fname.form == ftype.form == "simple":
+                        declared[fname.text.strip()] = ftype.text.strip()
+                    field_checks.append((fwhere, ffields))
+                if name is not None and tns is not None and name.form == tns.form == "simple":
+                    self.structs[" ".join(name.text.split()).lower()] = (tns.text.strip(), declared)
+            props = fields.get("property")
+            for j, prop_node in enumerate(
+                props.items if props is not None and props.form == "Seq" else [], 1
+            ):
+                pwhere = f"{swhere} property {j}"
+                pfields = self.ext_struct(prop_node, "property", pwhere)
+                property_checks.append((pwhere, pfields))
+                pname, ptype = pfields.get("name"), pfields.get("valueType")
+                if ns and pname is not None and ptype is not None and pname.form == ptype.form == "simple":
+                    self.declared.setdefault(ns, {})[pname.text.strip()] = ptype.text.strip()
+        for pwhere, pfields in property_checks:
+            ptype = pfields.get("valueType")
+            if ptype is not None and ptype.form == "simple" and not self.type_defined(ptype.text):
+                self.report("property.valueType", pwhere, f"value type {ptype.text!r} is not defined")
+            category = pfields.get("category")
+            if (
+                category is not None
+                and category.form == "simple"
+                and category.text not in ("internal", "external")
+            ):
+                self.report(
+                    "property.category", pwhere, f"category {category.text!r} is not internal or external"
+                )
+        for fwhere, ffields in field_checks:
+            ftype = ffields.get("valueType")
+            if ftype is not None and ftype.form == "simple" and not self.type_defined(ftype.text):
+                self.report("field.valueType", fwhere, f"value type {ftype.text!r} is not defined")
+
+    # -- the packet --------------------------------------------------------------------------------
+
+    def check(self, props: list[tuple[str, str, str | None, Node]]) -> None:
+        for uri, name, prefix, node in props:
+            if (uri, name) == (S.PDFA_EXTENSION, "schemas"):
+                self.read_extensions(node, prefix)
+        for uri, name, prefix, node in props:
+            label = f"{prefix or uri}:{name}"
+            if uri == S.PDFA_EXTENSION and name == "schemas":
+                continue
+            value_type = self.properties.get(uri, {}).get(name) or self.declared.get(uri, {}).get(name)
+            if value_type is None:
+                self.report(
+                    "undeclared",
+                    f"XMP {label}",
+                    f"XMP property {label} is neither predefined nor declared by an extension schema",
+                )
+                continue
+            why = self.type_problem(node, value_type)
+            if why is not None:
+                self.report("type", f"XMP {label}", f"XMP property {label} {why} (expected {value_type})")
+
+
+def _find_rdf(root: etree._Element) -> etree._Element | None:
+    if root.tag == f"{{{RDF}}}RDF":
+        return root
+    for elem in root.iter(f"{{{RDF}}}RDF"):
+        return elem
+    return None
+
+
+def top_level_properties(rdf: etree._Element) -> list[tuple[str, str, str | None, Node]]:
+    """Every property of every top-level rdf:Description, as (namespace, name, prefix, value)."""
+    props: list[tuple[str, str, str | None, Node]] = []
+    for desc in _elements(rdf):
+        if desc.tag != f"{{{RDF}}}Description":
+            continue
+        for key, text in desc.attrib.items():
+            uri, name = _split(str(key))
+            if uri in (RDF, "http://www.w3.org/XML/1998/namespace") or not uri:
+                continue
+            props.append((uri, name, _prefix_of(desc, uri), Node("simple", text=str(text))))
+        for child in _elements(desc):
+            uri, name = _split(child.tag)
+            if uri == RDF:
+                continue
+            props.append((uri, name, child.prefix, parse_value(child)))
+    return props
+
+
+def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict:
+    """Check the properties of an XMP packet against ISO 19005 part *part*.
+
+    Args:
+        raw: The packet as stored in the catalog's metadata stream.
+        part: The ISO 19005 part (1, 2 or 3).
+        conformances: The ``pdfaid:conformance`` values the flavour accepts.
+
+    Returns:
+        The verdict; ``parsed`` is False if the packet could not be read as XML.
+    """
+    parser = etree.XMLParser(
+        recover=False, resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(raw, parser)
+    except (etree.XMLSyntaxError, ValueError) as e:
+        log.debug("XMP packet is not well-formed: %s", e)
+        return XmpVerdict(parsed=False)
+    rdf = _find_rdf(root)
+    if rdf is None:
+        return XmpVerdict(parsed=False)
+    props = top_level_properties(rdf)
+    checker = _Checker(part)
+    checker.check(props)
+    part_value = conformance = None
+    for uri, name, _prefix, node in props:
+        if uri == S.PDFAID and node.form == "simple":
+            if name == "part":
+                part_value = node.text.strip()
+            elif name == "conformance":
+                conformance = node.text.strip()
+    if part_value is not None and conformance not in conformances:
+        checker.report(
+            "conformance",
+            "XMP pdfaid:conformance",
+            f"pdfaid:conformance is {conformance!r}; this flavour needs {' or '.join(sorted(conformances))}",
+        )
+    return XmpVerdict(parsed=True, problems=tuple(checker.problems), part=part_value, conformance=conformance)
