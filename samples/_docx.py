@@ -18,11 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from samples._text import Change, Letter, Memo, Meta, Remark
+from samples._text import ORGANISATION, Change, Letter, Memo, Meta, Remark
 from samples._zip import app_xml, normalise
-
-#: The organisation named in every document's extended properties.
-COMPANY = "Солтүстік өңірлік мемлекеттік құжат орталығы"
 
 BODY_FONT = "Times New Roman"
 HEADING_FONT = "Arial"
@@ -102,7 +99,7 @@ def to_bytes(document: Document) -> bytes:
     """Serialise a document with fixed zip timestamps."""
     buf = io.BytesIO()
     document.save(buf)
-    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=COMPANY)})
+    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=ORGANISATION)})
 
 
 def letter(text: Letter) -> bytes:

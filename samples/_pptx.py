@@ -17,7 +17,6 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Pt
 
 from samples import _text
-from samples._docx import COMPANY
 from samples._zip import app_xml, normalise
 
 # Layouts of python-pptx's default template.
@@ -120,4 +119,4 @@ def presentation() -> bytes:
 
     buf = io.BytesIO()
     deck.save(buf)
-    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=COMPANY)})
+    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=_text.ORGANISATION)})

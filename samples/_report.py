@@ -100,8 +100,8 @@ class Footnotes:
         styles = self._document.styles.element
         for xml in _STYLES:
             styles.append(parse_xml(xml))
-        # Word writes the separator ids into settings; LibreOffice and Word both read notes without it, but
-        # a sample should look like what Word itself saves. footnotePr precedes compat in CT_Settings.
+        # Word writes the separator ids into settings, so a sample that looks like Word's output carries
+        # them too. footnotePr precedes compat in CT_Settings.
         settings = self._document.settings.element
         settings.find(qn("w:compat")).addprevious(
             parse_xml(
@@ -156,7 +156,7 @@ def _table(
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in table.rows:
-        # Word reads the widths of the cells, LibreOffice those of the grid: set both.
+        # Widths live twice in WordprocessingML (grid columns and cells); set both so no reader must choose.
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
         for cell in row.cells:

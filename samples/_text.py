@@ -14,6 +14,9 @@ from dataclasses import dataclass
 #: survive every conversion step; the Kazakh letter contains all eighteen.
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
+#: The (invented) public body behind every document, named in each file's extended properties.
+ORGANISATION = "Солтүстік өңірлік мемлекеттік құжат орталығы"
+
 
 def utc(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
     """A naive UTC timestamp: the form python-docx, openpyxl and python-pptx all accept for core dates."""
@@ -494,7 +497,7 @@ BUDGET_META = Meta(
     category="Бюджет",
 )
 
-BUDGET_ORG = "Солтүстік өңірлік мемлекеттік құжат орталығы"
+BUDGET_ORG = ORGANISATION
 BUDGET_SUMMARY = "Жиынтық"
 #: (sheet name, last day of the quarter).
 BUDGET_QUARTERS = (

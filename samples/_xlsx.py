@@ -17,7 +17,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from samples import _text
-from samples._docx import COMPANY
 from samples._zip import app_xml, normalise
 
 #: Tenge with the kk-KZ locale tag (LCID 0x43F), as Excel writes a currency format chosen from its list.
@@ -188,4 +187,4 @@ def budget() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
-    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=COMPANY)})
+    return normalise(buf.getvalue(), {"docProps/app.xml": app_xml(company=_text.ORGANISATION)})

@@ -1,8 +1,9 @@
 """Reproducible packages: fixed zip entry timestamps and atomic writes.
 
 python-docx, python-pptx and openpyxl stamp every zip entry with the current time, so two runs differ
-even when every part is identical. Rewriting the archive with one fixed timestamp, in the original entry
-order (``[Content_Types].xml`` stays first), makes the bytes depend on the content alone.
+even when every part is identical. Rewriting the archive with one fixed timestamp, in the library's own entry
+order (python-docx and python-pptx put ``[Content_Types].xml`` first, openpyxl last: both occur in the
+wild), makes the bytes depend on the content alone.
 """
 
 from __future__ import annotations
