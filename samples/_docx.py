@@ -14,12 +14,21 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from samples._text import ORGANISATION, Change, Letter, Memo, Meta, Remark
 from samples._zip import app_xml, normalise
+
+_COMMENT_STYLES = (
+    f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="CommentText">'
+    '<w:name w:val="annotation text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
+    '<w:unhideWhenUsed/><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>',
+    f'<w:style {nsdecls("w")} w:type="character" w:styleId="CommentReference">'
+    '<w:name w:val="annotation reference"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>',
+)
 
 BODY_FONT = "Times New Roman"
 HEADING_FONT = "Arial"
@@ -142,7 +151,8 @@ def letter(text: Letter) -> bytes:
     subject.add_run(text.subject).italic = True
 
     salutation = document.add_paragraph(text.salutation)
-    salutation.alignment = WD_ALIGN_PARAGRAPH.CENTER if text.meta.language != "en-GB" else None
+    if text.meta.language != "en-GB":
+        salutation.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for paragraph in text.body:
         body = document.add_paragraph(paragraph)
         body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -218,6 +228,9 @@ def memo(text: Memo) -> bytes:
                 paragraph.add_run(segment)
     document.add_paragraph(text.signature).paragraph_format.space_before = Pt(18)
 
+    # python-docx refers to these two styles from every comment but does not define them.
+    for xml in _COMMENT_STYLES:
+        document.styles.element.append(parse_xml(xml))
     comments = next(rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.COMMENTS)
     for element in comments.element.iterchildren(qn("w:comment")):
         element.set(qn("w:date"), _w3cdtf(text.commented))

@@ -175,7 +175,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _by_type_rows() -> list[tuple[str, ...]]:
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (kind, formats, _num(got), _num(ok), _num(got - ok), _pct(ok, got))
         for kind, formats, got, ok in _text.REPORT_BY_TYPE
     ]
@@ -186,7 +186,7 @@ def _by_type_rows() -> list[tuple[str, ...]]:
 
 
 def _by_month_rows() -> list[tuple[str, ...]]:
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (month, _num(got), _num(got - bad), _num(bad), _pct(got - bad, got))
         for month, got, bad in _text.REPORT_BY_MONTH
     ]
@@ -330,6 +330,7 @@ def report() -> bytes:
         elif kind == "table":
             key = str(payload)
             document.add_paragraph(_text.REPORT_TABLE_CAPTIONS[key], style="Caption")
+            header: tuple[str, ...]
             if key == "by-type":
                 header = (
                     "Тип документа",

@@ -128,7 +128,7 @@ def test_report_structure(made: dict[str, Path]) -> None:
     path = made["report-ru"]
     assert path.name == "отчёт-2025.docx"
     document = docx.Document(str(path))
-    styles = [p.style.name for p in document.paragraphs]
+    styles = [p.style.name if p.style else "" for p in document.paragraphs]
     assert styles.count("Heading 1") >= 5
     assert styles.count("Heading 2") >= 4
     assert len(document.inline_shapes) == 2  # logo and chart
@@ -169,6 +169,7 @@ def test_report_header_and_page_numbers(made: dict[str, Path]) -> None:
     footer = section.footer.paragraphs[0]._p
     instructions = [t.text.strip() for t in footer.iter(f"{W}instrText")]
     assert instructions == ["PAGE", "NUMPAGES"]
+    assert section.page_width is not None and section.page_height is not None
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 
 
@@ -190,6 +191,8 @@ def test_memo_tracked_changes_and_comments(made: dict[str, Path]) -> None:
     assert all(c.timestamp is not None and c.timestamp.year == 2026 for c in comments)
     assert len(list(body.iter(f"{W}commentReference"))) == 3
     assert b"w:trackRevisions" in _part(path, "word/settings.xml")
+    styles = _part(path, "word/styles.xml")
+    assert b'w:styleId="CommentText"' in styles and b'w:styleId="CommentReference"' in styles
     assert document.core_properties.author == "Ғалым Қаһарманов"
 
 
