@@ -1,0 +1,69 @@
+"""A fake engine worker speaking the unoworker protocol, for the failure paths a real one can't be made
+to take on demand: it hangs or crashes on the jobs its plan says, and otherwise copies prepared outputs.
+
+The plan is a JSON file: {"jobs": ["hang", "crash", "ok", ...], "odf": PATH, "pdf": PATH, "counter": PATH};
+the counter file survives the worker being killed and restarted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FakeEngine:
+    """An `Engine` for `converter.Converter(engine=...)`."""
+
+    plan: Path
+    name: str = "fake"
+    sandboxed: bool = False
+
+    def prepare(self, workdir: Path) -> None:
+        (workdir / "job").mkdir(exist_ok=True)
+
+    def command(self, workdir: Path, pipe: str) -> tuple[list[str], str]:
+        return [sys.executable, __file__, str(self.plan)], str(workdir)
+
+
+def _next_behaviour(plan: dict) -> str:
+    counter = Path(plan["counter"])
+    n = int(counter.read_text()) if counter.exists() else 0
+    counter.write_text(str(n + 1))
+    jobs = plan["jobs"]
+    return jobs[n] if n < len(jobs) else "ok"
+
+
+def main() -> None:
+    plan = json.loads(Path(sys.argv[1]).read_text())
+    out = sys.stdout
+    out.write(json.dumps({"event": "ready", "version": "FakeOffice 0.1"}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["op"] == "ping":
+            reply: dict = {"ok": True, "rss_kb": 1000}
+        elif req["op"] == "quit":
+            out.write(json.dumps({"ok": True}) + "\n")
+            out.flush()
+            return
+        else:
+            behaviour = _next_behaviour(plan)
+            if behaviour == "hang":
+                time.sleep(3600)
+            if behaviour == "crash":
+                os._exit(1)
+            for o in req["outputs"]:
+                shutil.copyfile(plan[o["target"]], o["path"])
+            reply = {"ok": True, "kind": "text", "metadata": {"title": "fake"}, "stats": {}, "timings": {}}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
