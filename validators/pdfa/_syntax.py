@@ -576,11 +576,52 @@ class _Scanner:
                 if m.start() == 0 or data[m.start() - 1] in b"\r\n":
                     self.xref.setdefault(int(m.group(1)), (m.start(), int(m.group(3))))
         for num, (offset, gen) in sorted(self.xref.items(), key=lambda kv: kv[1][0]):
-            if offset <= 0 or offset >= len(data):
-                continue
-            if self.read_object(offset, check=True, expect=(num, gen)) is None:
-                log.debug("obj %d %d is not at its cross-reference offset %d", num, gen, offset)
+            obj = self.read_object(offset, check=True, expect=(num, gen)) if 0 <= offset < len(data) else None
+            if obj is None:
+                # A wrong offset does not hide an object from a reader, which finds it by its header;
+                # so it must not hide it from these checks either
+                found = None
+                for m in re.finditer(
+                    rb"(?<![0-9])%d[\x00\t\n\x0c\r ]+%d[\x00\t\n\x0c\r ]+obj" % (num, gen), data
+                ):
+                    found = m.start()
+                if found is None:
+                    log.debug("obj %d %d is not in the file", num, gen)
+                    continue
+                log.debug("obj %d %d is at %d, not at its cross-reference offset %d", num, gen, found, offset)
+                obj = self.read_object(found, check=True, expect=(num, gen))
+            if (
+                obj is not None
+                and obj.stream is not None
+                and obj.dict is not None
+                and obj.dict.keys.get(b"/Type", [b""])[0] == b"/ObjStm"
+            ):
+                self.check_object_stream(obj)
         return self.problems
+
+    def check_object_stream(self, obj: _Obj) -> None:
+        """Check the hex strings of the objects compressed in an object stream (ISO 19005 6.1.6)."""
+        assert obj.stream is not None and obj.dict is not None
+        filters = [f for f in obj.dict.keys.get(b"/Filter", []) if f.startswith(b"/")]
+        raw = self.data[obj.stream[0] : obj.stream[1]]
+        try:
+            if filters == [b"/FlateDecode"]:
+                body = zlib.decompress(raw)
+            elif not filters:
+                body = raw
+            else:
+                log.debug("Object stream %d with filters %r not checked for hex strings", obj.num, filters)
+                return
+        except zlib.error as e:
+            log.debug("Cannot decompress object stream %d: %s", obj.num, e)
+            return
+        inner = _Scanner(body, self.part)
+        inner.problems = self.problems
+        inner._reported = self._reported
+        where = f"object stream obj {obj.num} {obj.gen}"
+        pos = 0
+        while pos < len(body):
+            pos, _d, _s = inner.parse_value_tokens(pos, where, stop=lambda _t: False)
 
     def check_trailers(self, sections: list[_Section]) -> None:
         last = sections[0]
@@ -589,7 +630,13 @@ class _Scanner:
         id_value = last.trailer_keys.get(b"/ID")
         if not id_value:
             self.report(self.clause("6.1.3-1", "6.1.3-1"), "trailer", "the trailer has no /ID")
-        if self.part == 1 and id_value and _LINEARIZED.search(self.data, 0, 2048) and len(sections) > 1:
+        linearized = _LINEARIZED.search(self.data, 0, 2048) is not None and len(sections) > 1
+        if self.part != 1 and linearized:
+            # ISO 19005-2/3 6.1.3-1 name "the" trailer; of a linearized file's two, require both
+            final = max(sections, key=lambda s: s.offset)
+            if not final.trailer_keys.get(b"/ID"):
+                self.report("6.1.3-1", "last trailer", "the last trailer of the linearized file has no /ID")
+        if self.part == 1 and id_value and linearized:
             # ISO 19005-1 6.1.3-4: both IDs of a linearized file, where present, are identical
             main = sections[-1].trailer_keys.get(b"/ID")
             if main and _id_strings(main) != _id_strings(id_value):
@@ -619,8 +666,16 @@ def _int_value(tokens: list[bytes] | None) -> int | None:
         return None
 
 
-def _id_strings(tokens: list[bytes]) -> bytes:
-    return b"".join(t for t in tokens if t not in (b"[", b"]"))
+def _id_strings(tokens: list[bytes]) -> list[bytes]:
+    """The byte values of the strings of an /ID array, so that <AB> and <ab> compare equal."""
+    values = []
+    for t in tokens:
+        if t.startswith(b"<"):
+            digits = re.sub(rb"[^0-9A-Fa-f]", b"", t)
+            values.append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")))
+        elif t.startswith(b"("):
+            values.append(t[1:-1])
+    return values
 
 
 def _png_unpredict(raw: bytes, columns: int) -> bytes:

@@ -437,6 +437,44 @@ def top_level_properties(rdf: etree._Element) -> list[tuple[str, str, str | None
     return props
 
 
+# The byte patterns an XMP packet may start with, and the encoding each implies (XMP Specification,
+# packet wrapper: the first character is "<" or a byte order mark)
+_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_XML_DECL_ENCODING = re.compile(r"^(<\?xml[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2")
+
+
+def reencode_packet(raw: bytes) -> bytes | None:
+    """Return a UTF-16 or UTF-32 XMP packet as UTF-8, or None if it is not cleanly one of those.
+
+    The packet must decode without error in the encoding its first bytes imply, start with the
+    packet header (after an optional byte order mark), and its ``begin`` attribute must be the byte
+    order mark in that same encoding, so that a packet whose parts disagree about their encoding is
+    not repaired into a valid one.
+    """
+    encoding = next((enc for prefix, enc in _ENCODINGS if raw.startswith(prefix)), None)
+    if encoding is None:
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    text = text.removeprefix("\ufeff")
+    header = re.match(r"<\?xpacket\s+begin\s*=\s*(['\"])(.*?)\1", text)
+    if header is None or header.group(2) != "\ufeff":
+        return None
+    text = _XML_DECL_ENCODING.sub(r"\1", text)
+    return text.encode("utf-8")
+
+
 def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict:
     """Check the properties of an XMP packet against ISO 19005 part *part*.
 
