@@ -25,8 +25,8 @@ import pikepdf
 
 from converter._engine.pool import EngineJob, EnginePool, EngineResult
 from converter._engine.worker import DocumentRejected, EngineError, EngineStartFailed
-from converter._logging import document
 from converter._fs import atomic_writer, place_file, sha256_file
+from converter._logging import document
 from converter.exceptions import ExitCode
 from converter.options import ConvertOptions, Flavour
 from converter.postprocess import PdfaPostprocessError, make_pdfa
@@ -77,12 +77,18 @@ class _Job:
         self.timings[name] = self.timings.get(name, 0.0) + time.monotonic() - since
 
     def find(self, code: str, severity: Severity, message: str, where: str = "", **values: Any) -> None:
-        self.findings.append(ReportFinding(code=code, severity=severity, message=message, where=where, **values))
+        self.findings.append(
+            ReportFinding(code=code, severity=severity, message=message, where=where, **values)
+        )
 
 
 def versions() -> dict[str, str]:
     """Versions of qujat and the libraries whose behaviour shapes its outputs."""
-    out = {"python": platform.python_version(), "pikepdf": pikepdf.__version__, "qpdf": pikepdf.__libqpdf_version__}
+    out = {
+        "python": platform.python_version(),
+        "pikepdf": pikepdf.__version__,
+        "qpdf": pikepdf.__libqpdf_version__,
+    }
     for dist in ("qujat", "odfpy", "python-docx", "openpyxl"):
         try:
             out[dist] = importlib_metadata.version(dist)
@@ -96,7 +102,9 @@ def output_paths(src: Path, opts: ConvertOptions) -> tuple[Path, Path]:
     return out_dir, opts.quarantine_dir or out_dir / "quarantine"
 
 
-def run_one(src: Path, opts: ConvertOptions, pool: EnginePool | None, qujat_versions: dict[str, str]) -> ConversionResult:
+def run_one(
+    src: Path, opts: ConvertOptions, pool: EnginePool | None, qujat_versions: dict[str, str]
+) -> ConversionResult:
     """Convert one document; never raises for a problem with the document itself."""
     out_dir, qdir = output_paths(src, opts)
     staging = Path(tempfile.mkdtemp(prefix="qujat-stage-"))
@@ -112,7 +120,9 @@ def _run(job: _Job, pool: EnginePool | None, qujat_versions: dict[str, str]) -> 
             _identify(job)
             _plan(job)
             if pool is None:
-                raise _Stop(ExitCode.missing_dependency, "engine_missing", "no conversion engine is available")
+                raise _Stop(
+                    ExitCode.missing_dependency, "engine_missing", "no conversion engine is available"
+                )
             produced = _convert(job, pool)
             staged = _postprocess(job, produced)
             _route(job, staged)
@@ -134,7 +144,9 @@ def _identify(job: _Job) -> None:
         inp = check_input(job.src, job.opts.limits)
         job.sha256 = sha256_file(job.src)
     except OSError as e:
-        raise _Stop(ExitCode.input_file, "input_unreadable", f"cannot read the input: {e.strerror or e}") from e
+        raise _Stop(
+            ExitCode.input_file, "input_unreadable", f"cannot read the input: {e.strerror or e}"
+        ) from e
     finally:
         job.stage("identify", t)
     job.inp = inp
@@ -146,7 +158,9 @@ def _identify(job: _Job) -> None:
     reason = inp.reason
     if reason is not None:
         code = ExitCode.encrypted_input if (inp.encrypted or inp.irm) else ExitCode.input_file
-        raise _Stop(code, reason.rule.removeprefix("input:").replace("-", "_"), f"{job.src.name}: {reason.message}")
+        raise _Stop(
+            code, reason.rule.removeprefix("input:").replace("-", "_"), f"{job.src.name}: {reason.message}"
+        )
     if inp.kind in (DocKind.PDF, DocKind.IMAGE):
         raise _Stop(
             ExitCode.input_file,
@@ -188,7 +202,9 @@ def _engine_job(job: _Job) -> EngineJob:
         if inp.text_encoding != "utf-8":
             # LibreOffice's CSV filter takes one encoding; hand it UTF-8 always.
             source = job.staging / "input.csv"
-            source.write_text(job.src.read_bytes().decode(inp.text_encoding or "cp1251", errors="replace"), "utf-8")
+            source.write_text(
+                job.src.read_bytes().decode(inp.text_encoding or "cp1251", errors="replace"), "utf-8"
+            )
         import_filter = _CSV_FILTER
         options = f"{ord(inp.csv_delimiter or ',')},34,76,1"
     suffix = _ENGINE_SUFFIX.get(inp.format, "." + inp.format.value)
@@ -216,11 +232,14 @@ def _convert(job: _Job, pool: EnginePool) -> EngineResult:
                 raise _Stop(
                     ExitCode.input_file,
                     "engine_rejected",
-                    f"{job.src.name}: LibreOffice could not open this document ({e.code}: {e}); it is damaged "
+                    f"{job.src.name}: LibreOffice could not open this document ({e.code}: {e}); "
+                    "it is damaged "
                     "or not the kind of file its content suggests",
                 ) from e
             except EngineStartFailed as e:
-                raise _Stop(ExitCode.missing_dependency, "engine_start", f"the engine could not start: {e}") from e
+                raise _Stop(
+                    ExitCode.missing_dependency, "engine_start", f"the engine could not start: {e}"
+                ) from e
             except EngineError as e:
                 last = e
                 log.warning("%s: engine %s on attempt %d: %s", job.src.name, e.code, attempt + 1, e)
@@ -320,8 +339,13 @@ def _make_pdfa(job: _Job, raw_pdf: Path, odf_path: Path | None) -> _Staged:
     job.stage("validate_pdf", t)
     if not report.passed:
         _pdfa_failed(job, report)
-    return _Staged(path=dest, fmt="pdf", flavour=flavour.value if report.passed else None, report=report,
-                   passed=report.passed)
+    return _Staged(
+        path=dest,
+        fmt="pdf",
+        flavour=flavour.value if report.passed else None,
+        report=report,
+        passed=report.passed,
+    )
 
 
 def _pdfa_failed(job: _Job, report: ValidationReport) -> None:
@@ -352,20 +376,27 @@ def _route(job: _Job, staged: list[_Staged]) -> None:
                 place_file(s.path, dest, overwrite=job.opts.overwrite or rejected)
             except FileExistsError as e:
                 raise _Stop(
-                    ExitCode.file_access_error, "output_exists", f"{dest} appeared while converting; not replaced"
+                    ExitCode.file_access_error,
+                    "output_exists",
+                    f"{dest} appeared while converting; not replaced",
                 ) from e
             except OSError as e:
-                raise _Stop(ExitCode.file_access_error, "output_unwritable", f"cannot write {dest}: {e}") from e
+                raise _Stop(
+                    ExitCode.file_access_error, "output_unwritable", f"cannot write {dest}: {e}"
+                ) from e
             findings = tuple(f.to_dict() for f in s.report.findings) if s.report else ()
             if rejected:
                 job.quarantined.append(dest)
-                _write_json(dest.with_name(dest.name + ".reason.json"), {
-                    "exit_name": ExitCode.pdfa_conversion_failed.name,
-                    "exit_code": int(ExitCode.pdfa_conversion_failed),
-                    "input": str(job.src),
-                    "message": f"not PDF/A-{job.opts.pdfa.value}: kept aside, must not be archived as PDF/A",
-                    "findings": list(findings),
-                })
+                _write_json(
+                    dest.with_name(dest.name + ".reason.json"),
+                    {
+                        "exit_name": ExitCode.pdfa_conversion_failed.name,
+                        "exit_code": int(ExitCode.pdfa_conversion_failed),
+                        "input": str(job.src),
+                        "message": f"not PDF/A-{job.opts.pdfa.value}: kept aside, not for the archive",
+                        "findings": list(findings),
+                    },
+                )
                 continue
             job.outputs.append(
                 OutputFile(
@@ -384,7 +415,10 @@ def _route(job: _Job, staged: list[_Staged]) -> None:
 
 def _verdict(job: _Job) -> tuple[ExitCode, str]:
     if job.quarantined:
-        return ExitCode.pdfa_conversion_failed, f"{job.src.name}: the PDF failed PDF/A-{job.opts.pdfa} validation"
+        return (
+            ExitCode.pdfa_conversion_failed,
+            f"{job.src.name}: the PDF failed PDF/A-{job.opts.pdfa} validation",
+        )
     if any(not o.valid for o in job.outputs):
         return ExitCode.invalid_output, f"{job.src.name}: an ODF output failed validation"
     names = ", ".join(o.path.name for o in job.outputs)

@@ -63,8 +63,8 @@ class Converter:
             if not Path(lo.soffice).exists():
                 raise MissingDependencyError(
                     "LibreOffice is not installed (no soffice.bin found)",
-                    tip="run 'make setup', or: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
-                    "libreoffice-impress-nogui python3-uno",
+                    tip="run 'make setup', or: apt-get install libreoffice-writer libreoffice-calc "
+                    "libreoffice-impress python3-uno",
                 )
             engine = lo
         self.engine = engine
@@ -131,6 +131,11 @@ class Converter:
         in_flight = self.workers * 2  # one converting and one post-processing per worker
         done: queue.Queue[Future[ConversionResult]] = queue.Queue()
         slots = threading.Semaphore(in_flight)
+
+        def _finished(f: Future[ConversionResult]) -> None:
+            done.put(f)
+            slots.release()
+
         with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="qujat-doc") as ex:
             submitted = 0
             for src in sources:
@@ -139,7 +144,7 @@ class Converter:
                         submitted -= 1
                         yield done.get().result()
                 fut = ex.submit(run_one, Path(src), opts, pool, self._versions)
-                fut.add_done_callback(lambda f: (done.put(f), slots.release()))
+                fut.add_done_callback(_finished)
                 submitted += 1
             while submitted:
                 submitted -= 1

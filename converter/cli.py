@@ -21,7 +21,7 @@ from typing import TextIO
 
 from converter import _logging
 from converter.api import Converter
-from converter.exceptions import ExitCode, QujatError
+from converter.exceptions import BadArgsError, ExitCode, InputFileError, QujatError
 from converter.result import ConversionResult, Status
 
 log = logging.getLogger(__name__)
@@ -69,27 +69,56 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="documents to convert")
-    c.add_argument("--profile", choices=["working", "final", "archive"], default="final",
-                   help="working: ODF; final: ODF + PDF/A (default); archive: PDF/A")
-    c.add_argument("--pdfa", choices=["1b", "2b", "2u", "3b"], default="2b",
-                   help="PDF/A flavour (default 2b); 3b embeds the ODF working copy")
-    c.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output folder (default: beside each input)")
-    c.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="LibreOffice worker processes (default: CPU count, at most one per input)")
-    c.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                   help="seconds allowed per document in LibreOffice (default 120)")
+    c.add_argument(
+        "--profile",
+        choices=["working", "final", "archive"],
+        default="final",
+        help="working: ODF; final: ODF + PDF/A (default); archive: PDF/A",
+    )
+    c.add_argument(
+        "--pdfa",
+        choices=["1b", "2b", "2u", "3b"],
+        default="2b",
+        help="PDF/A flavour (default 2b); 3b embeds the ODF working copy",
+    )
+    c.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="output folder (default: beside each input)"
+    )
+    c.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="LibreOffice worker processes (default: CPU count, at most one per input)",
+    )
+    c.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds allowed per document in LibreOffice (default 120)",
+    )
     c.add_argument("--overwrite", action="store_true", help="replace existing outputs")
-    c.add_argument("--odf-dialect", choices=["strict", "extended"], default="strict",
-                   help="strict ODF 1.3 (default) or LibreOffice's extended dialect")
-    c.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto",
-                   help="run LibreOffice in a bubblewrap sandbox: auto (where it starts), require, off")
+    c.add_argument(
+        "--odf-dialect",
+        choices=["strict", "extended"],
+        default="strict",
+        help="strict ODF 1.3 (default) or LibreOffice's extended dialect",
+    )
+    c.add_argument(
+        "--sandbox",
+        choices=["auto", "require", "off"],
+        default="auto",
+        help="run LibreOffice in a bubblewrap sandbox: auto (where it starts), require, off",
+    )
     c.add_argument("--json", action="store_true", help="print one JSON report per input (JSON lines)")
     c.add_argument("--json-logs", action="store_true", help="log to stderr as JSON lines")
     c.add_argument("-v", "--verbose", action="count", default=0, help="more logging; -vv for engine output")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
-    sub.add_parser("validate", help="validate PDF/A and ODF files (see 'qujat validate --help')", add_help=False)
+    sub.add_parser(
+        "validate", help="validate PDF/A and ODF files (see 'qujat validate --help')", add_help=False
+    )
     sub.add_parser("doctor", help="check the installation and say how to fix gaps")
     return p
 
@@ -110,7 +139,8 @@ class _Progress:
         elapsed = time.monotonic() - self.t0
         eta = elapsed / self.done * (self.total - self.done)
         self.stream.write(
-            f"\r\033[K[{self.done}/{self.total}] ok {self.done - self.failed}, failed {self.failed}, ETA {eta:.0f}s"
+            f"\r\033[K[{self.done}/{self.total}] ok {self.done - self.failed}, failed {self.failed}, "
+            f"ETA {eta:.0f}s"
         )
         self.stream.flush()
 
@@ -137,11 +167,15 @@ def _line(r: ConversionResult) -> str:
 def _convert(args: argparse.Namespace) -> int:
     missing = [p for p in args.inputs if not p.is_file()]
     if missing:
-        raise QujatError(f"input not found or not a file: {missing[0]}", tip="check the path; folders need 'qujat batch'")
+        raise InputFileError(
+            f"input not found or not a file: {missing[0]}", tip="check the path; folders need 'qujat batch'"
+        )
     workers = args.workers or min(os.cpu_count() or 1, len(args.inputs))
     if workers < 1:
-        raise QujatError("--workers must be at least 1")
-    progress = _Progress(len(args.inputs), sys.stderr, sys.stderr.isatty() and not args.quiet and not args.json)
+        raise BadArgsError("--workers must be at least 1")
+    progress = _Progress(
+        len(args.inputs), sys.stderr, sys.stderr.isatty() and not args.quiet and not args.json
+    )
     order = {p: i for i, p in enumerate(args.inputs)}
     first_failure: tuple[int, ExitCode] | None = None
     with Converter(

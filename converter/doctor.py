@@ -41,37 +41,82 @@ def checks() -> list[Check]:
         code, text = _run([str(Path(SOFFICE_BIN).with_name("soffice")), "--version"])
         out.append(Check("LibreOffice", code == 0, text.splitlines()[0] if text else "no version"))
     else:
-        out.append(Check("LibreOffice", False, "not installed",
-                         f"{_APT} libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui "
-                         "libreoffice-math-nogui"))
+        out.append(
+            Check(
+                "LibreOffice",
+                False,
+                "not installed",
+                f"{_APT} libreoffice-writer libreoffice-calc libreoffice-impress libreoffice-math",
+            )
+        )
     code, text = _run([SYSTEM_PYTHON, "-c", "import uno; print('ok')"])
-    out.append(Check("python3-uno", code == 0, "uno imports in " + SYSTEM_PYTHON if code == 0 else text[-200:],
-                     f"{_APT} python3-uno"))
+    out.append(
+        Check(
+            "python3-uno",
+            code == 0,
+            "uno imports in " + SYSTEM_PYTHON if code == 0 else text[-200:],
+            f"{_APT} python3-uno",
+        )
+    )
     reason = bwrap_works()
-    out.append(Check("sandbox (bubblewrap)", reason is None, "starts" if reason is None else reason,
-                     f"{_APT} bubblewrap, and allow user namespaces (kernel.unprivileged_userns_clone=1)",
-                     required=False))
+    out.append(
+        Check(
+            "sandbox (bubblewrap)",
+            reason is None,
+            "starts" if reason is None else reason,
+            f"{_APT} bubblewrap, and allow user namespaces (kernel.unprivileged_userns_clone=1)",
+            required=False,
+        )
+    )
     code, text = _run(["fc-list", ":lang=kk", "family"], 20)
     families = sorted({ln.split(",")[0] for ln in text.splitlines() if ln.strip()}) if code == 0 else []
-    out.append(Check("fonts covering Kazakh", bool(families),
-                     ", ".join(families[:6]) + (" ..." if len(families) > 6 else "") if families else "none",
-                     f"{_APT} fonts-dejavu-core fonts-noto-core fonts-liberation2"))
-    for wanted, substitute in (("Calibri", "Carlito"), ("Cambria", "Caladea"), ("Arial", "Liberation Sans"),
-                               ("Times New Roman", "Liberation Serif")):
+    out.append(
+        Check(
+            "fonts covering Kazakh",
+            bool(families),
+            ", ".join(families[:6]) + (" ..." if len(families) > 6 else "") if families else "none",
+            f"{_APT} fonts-dejavu-core fonts-noto-core fonts-liberation2",
+        )
+    )
+    for wanted, substitute in (
+        ("Calibri", "Carlito"),
+        ("Cambria", "Caladea"),
+        ("Arial", "Liberation Sans"),
+        ("Times New Roman", "Liberation Serif"),
+    ):
         got = _fc_match(wanted)
-        out.append(Check(f"{wanted} substitute", got == substitute, f"{wanted} → {got or '?'}",
-                         f"{_APT} fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2",
-                         required=False))
+        out.append(
+            Check(
+                f"{wanted} substitute",
+                got == substitute,
+                f"{wanted} → {got or '?'}",
+                f"{_APT} fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2",
+                required=False,
+            )
+        )
     if shutil.which("tesseract"):
         _, text = _run(["tesseract", "--list-langs"])
         langs = set(text.split())
         missing = {"kaz", "rus", "eng"} - langs
-        out.append(Check("Tesseract languages", not missing,
-                         "kaz, rus, eng" if not missing else f"missing {', '.join(sorted(missing))}",
-                         f"{_APT} tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng", required=False))
+        out.append(
+            Check(
+                "Tesseract languages",
+                not missing,
+                "kaz, rus, eng" if not missing else f"missing {', '.join(sorted(missing))}",
+                f"{_APT} tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng",
+                required=False,
+            )
+        )
     else:
-        out.append(Check("Tesseract", False, "not installed", f"{_APT} tesseract-ocr tesseract-ocr-kaz "
-                         "tesseract-ocr-rus tesseract-ocr-eng", required=False))
+        out.append(
+            Check(
+                "Tesseract",
+                False,
+                "not installed",
+                f"{_APT} tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng",
+                required=False,
+            )
+        )
     for tool, pkg in (("gs", "ghostscript"), ("qpdf", "qpdf"), ("pdftotext", "poppler-utils")):
         found = shutil.which(tool)
         out.append(Check(tool, bool(found), found or "not installed", f"{_APT} {pkg}", required=False))

@@ -91,8 +91,10 @@ def _attach_source(pdf: pikepdf.Pdf, attachment: Path) -> None:
         description="Working copy of this document (OpenDocument)",
         filename=attachment.name,
         mime_type=_ODF_MIME.get(attachment.suffix.lower(), "application/octet-stream"),
-        relationship=pikepdf.Name.Source,
+        creation_date="",
+        mod_date="",
     )
+    spec.obj.AFRelationship = pikepdf.Name.Source  # ISO 19005-3 6.8: how the file relates to the PDF
     # pikepdf.pdfa.prepare lists every embedded file in the catalog's /AF; adding it here too would
     # list it twice.
     pdf.attachments[attachment.name] = spec

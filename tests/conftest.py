@@ -22,7 +22,9 @@ SOFFICE_BIN = Path("/usr/lib/libreoffice/program/soffice.bin")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
-    parser.addoption("--run-corpus", action="store_true", help="run the long corpus tests (needs ../shared/corpus)")
+    parser.addoption(
+        "--run-corpus", action="store_true", help="run the long corpus tests (needs ../shared/corpus)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

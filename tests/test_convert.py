@@ -24,8 +24,9 @@ KAZAKH = "әғқңөұүһі"
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 def _odf_text(path: Path) -> str:
@@ -65,7 +66,9 @@ def test_final_profile_kazakh_letter(engine, sample, tmp_path: Path, odf_schema:
     assert report["schema_version"] == 1 and report["status"] == "converted" and report["exit_code"] == 0
     assert report["input"]["kind"] == "text" and report["input"]["format"] == "docx"
     assert {o["format"] for o in report["outputs"]} == {"odt", "pdf"}
-    assert report["engine"]["name"] == "LibreOffice" and report["engine"]["version"].startswith("LibreOffice 7")
+    assert report["engine"]["name"] == "LibreOffice" and report["engine"]["version"].startswith(
+        "LibreOffice 7"
+    )
     assert report["timings"]["total"] > 0 and "engine_load" in report["timings"]
 
 

@@ -85,8 +85,12 @@ class InputFormat(StrEnum):
 
 _KIND = {
     **dict.fromkeys(("docx", "docm", "dotx", "dotm", "doc", "rtf", "odt", "ott", "fodt"), DocKind.TEXT),
-    **dict.fromkeys(("xlsx", "xlsm", "xltx", "xltm", "xls", "ods", "ots", "fods", "csv"), DocKind.SPREADSHEET),
-    **dict.fromkeys(("pptx", "pptm", "potx", "ppsx", "ppsm", "ppt", "odp", "otp", "fodp"), DocKind.PRESENTATION),
+    **dict.fromkeys(
+        ("xlsx", "xlsm", "xltx", "xltm", "xls", "ods", "ots", "fods", "csv"), DocKind.SPREADSHEET
+    ),
+    **dict.fromkeys(
+        ("pptx", "pptm", "potx", "ppsx", "ppsm", "ppt", "odp", "otp", "fodp"), DocKind.PRESENTATION
+    ),
     "odg": DocKind.DRAWING,
     "pdf": DocKind.PDF,
     **dict.fromkeys(("tiff", "jpeg", "png"), DocKind.IMAGE),
@@ -125,6 +129,8 @@ _FLAT_ODF = {
 _CSV_NAMES = {".csv", ".tsv", ".tab", ".txt"}
 _XML_DANGER = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _CHUNK = 1 << 20
+_MACROS = "the document carries macros; they are never run and are not carried over"
+_SIGNED = "the document is digitally signed; a converted copy cannot carry the signature"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -214,7 +220,9 @@ def check_input(path: str | Path, limits: InputLimits | None = None) -> InputRep
         rep.reject("input:empty", "the file is empty")
         return rep
     if rep.size > limits.max_file_mb * 1024 * 1024:
-        rep.reject("input:too-large", f"the file is {rep.size // 2**20} MiB; the limit is {limits.max_file_mb} MiB")
+        rep.reject(
+            "input:too-large", f"the file is {rep.size // 2**20} MiB; the limit is {limits.max_file_mb} MiB"
+        )
         return rep
     with path.open("rb") as f:
         head = f.read(8192)
@@ -240,7 +248,8 @@ def check_input(path: str | Path, limits: InputLimits | None = None) -> InputRep
     if rep.format is InputFormat.UNKNOWN and rep.passed:
         rep.reject(
             "input:unknown-format",
-            "this is not a document qujat can convert (not an office document, PDF or image, whatever its name says)",
+            "this is not a document qujat can convert: not an office document, PDF or image, "
+            "whatever its name says",
         )
     return rep
 
@@ -258,12 +267,17 @@ def _check_zip(rep: InputReport, limits: InputLimits) -> None:
         infos = zf.infolist()
         names = {i.filename for i in infos}
         if len(infos) > limits.max_zip_entries:
-            rep.reject("input:zip-bomb", f"the package has {len(infos)} members; the limit is {limits.max_zip_entries}")
+            rep.reject(
+                "input:zip-bomb",
+                f"the package has {len(infos)} members; the limit is {limits.max_zip_entries}",
+            )
             return
         for info in infos:
             p = PurePosixPath(info.filename.replace("\\", "/"))
             if p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]):
-                rep.reject("input:zip-path-traversal", "a package member points outside the package", info.filename)
+                rep.reject(
+                    "input:zip-path-traversal", "a package member points outside the package", info.filename
+                )
         if any(i.flag_bits & 0x1 for i in infos):
             rep.encrypted = True
         if "mimetype" in names:
@@ -277,7 +291,9 @@ def _check_zip(rep: InputReport, limits: InputLimits) -> None:
             _scan_members(rep, zf, infos, limits)
 
 
-def _scan_members(rep: InputReport, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: InputLimits) -> None:
+def _scan_members(
+    rep: InputReport, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: InputLimits
+) -> None:
     """Decompress every member once, counting real bytes (headers can lie) and scanning XML for DTDs."""
     budget = limits.max_uncompressed_mb * 1024 * 1024
     total = 0
@@ -317,7 +333,9 @@ def _scan_members(rep: InputReport, zf: zipfile.ZipFile, infos: list[zipfile.Zip
                             is_xml = False
                         tail = chunk[-16:]
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
-            rep.reject("input:corrupt", f"the file is damaged: a package member cannot be read ({e})", info.filename)
+            rep.reject(
+                "input:corrupt", f"the file is damaged: a package member cannot be read ({e})", info.filename
+            )
             return
 
 
@@ -337,17 +355,19 @@ def _identify_odf(rep: InputReport, zf: zipfile.ZipFile, names: set[str]) -> Non
             rep.encrypted = True
     if any(n.startswith(("Basic/", "Scripts/")) and not n.endswith(("script-lc.xml", "/")) for n in names):
         rep.macros = True
-        rep.note("input:macros", "the document carries macros; they are never run and are not carried over")
+        rep.note("input:macros", _MACROS)
     if any("documentsignatures.xml" in n or "macrosignatures.xml" in n for n in names):
         rep.signed = True
-        rep.note("input:signed", "the document is digitally signed; a converted copy cannot carry the signature")
+        rep.note("input:signed", _SIGNED)
 
 
 def _identify_ooxml(rep: InputReport, zf: zipfile.ZipFile, names: set[str]) -> None:
     try:
         raw = zf.read("[Content_Types].xml")
         if _XML_DANGER.search(raw):
-            rep.reject("input:xml-entities", "[Content_Types].xml declares a DTD or entities", "[Content_Types].xml")
+            rep.reject(
+                "input:xml-entities", "[Content_Types].xml declares a DTD or entities", "[Content_Types].xml"
+            )
             return
         root = SafeET.fromstring(raw)
     except Exception as e:  # noqa: BLE001 - defusedxml raises several unrelated types
@@ -361,10 +381,10 @@ def _identify_ooxml(rep: InputReport, zf: zipfile.ZipFile, names: set[str]) -> N
     lowered = {n.lower() for n in names}
     if any(n.endswith("vbaproject.bin") for n in lowered):
         rep.macros = True
-        rep.note("input:macros", "the document carries VBA macros; they are never run and are not carried over")
+        rep.note("input:macros", _MACROS)
     if any(n.startswith("_xmlsignatures/") for n in lowered):
         rep.signed = True
-        rep.note("input:signed", "the document is digitally signed; a converted copy cannot carry the signature")
+        rep.note("input:signed", _SIGNED)
 
 
 # -- OLE2 (legacy Office, encrypted OOXML) -------------------------------------------------------------
@@ -406,10 +426,10 @@ def _check_ole(rep: InputReport) -> None:
             return
         if any(s.startswith(("macros", "_vba_project_cur", "vba/")) or "/vba/" in s for s in lowered):
             rep.macros = True
-            rep.note("input:macros", "the document carries VBA macros; they are never run and are not carried over")
+            rep.note("input:macros", _MACROS)
         if any(s.startswith(("_signatures", "\x05digitalsignature", "_xmlsignatures")) for s in lowered):
             rep.signed = True
-            rep.note("input:signed", "the document is digitally signed; a converted copy cannot carry the signature")
+            rep.note("input:signed", _SIGNED)
         if rep.encrypted:
             _reject_encrypted(rep)
 
@@ -465,7 +485,7 @@ def _check_pdf(rep: InputReport) -> None:
                 )
             if "/Perms" in pdf.Root or _has_signature(pdf):
                 rep.signed = True
-                rep.note("input:signed", "the PDF is digitally signed; a converted copy cannot carry the signature")
+                rep.note("input:signed", _SIGNED)
     except pikepdf.PasswordError:
         rep.reject(
             "input:encrypted",

@@ -28,7 +28,8 @@ _WORKER_SCRIPT = Path(__file__).with_name("unoworker.py")
 class Engine(Protocol):
     """What the pool needs to know about an engine."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def prepare(self, workdir: Path) -> None: ...
 
@@ -140,7 +141,13 @@ class LibreOffice:
             "/usr",
             *_usr_links(),
         ]
-        for ro in ("/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/etc/localtime", "/var/cache/fontconfig"):
+        for ro in (
+            "/etc/fonts",
+            "/etc/libreoffice",
+            "/etc/ld.so.cache",
+            "/etc/localtime",
+            "/var/cache/fontconfig",
+        ):
             args += ["--ro-bind-try", ro, ro]
         args += [
             "--proc",

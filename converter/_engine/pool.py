@@ -152,7 +152,8 @@ class _Slot(threading.Thread):
             "import_filter": job.import_filter,
             "filter_options": job.filter_options,
             "outputs": [
-                {"target": t, "path": w.engine_path(p), "pdf_version": job.pdf_version} for t, p in outs.items()
+                {"target": t, "path": w.engine_path(p), "pdf_version": job.pdf_version}
+                for t, p in outs.items()
             ],
         }
         try:

@@ -53,7 +53,9 @@ def _value(xs_type: str, value: object) -> str:
 
 def registry_xml(*, odf_version: int = ODF_STRICT_13) -> str:
     """Return the text of a hardened ``registrymodifications.xcu``."""
-    items = list(_HARDENING) + [("/org.openoffice.Office.Common/Save/ODF", "DefaultVersion", "short", odf_version)]
+    items = list(_HARDENING) + [
+        ("/org.openoffice.Office.Common/Save/ODF", "DefaultVersion", "short", odf_version)
+    ]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '

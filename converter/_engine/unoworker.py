@@ -95,7 +95,7 @@ def _rss_kb(pid: int) -> int:
 def _iso(dt: Any) -> str | None:
     if dt is None or not getattr(dt, "Year", 0):
         return None
-    return "%04d-%02d-%02dT%02d:%02d:%02d" % (dt.Year, dt.Month, dt.Day, dt.Hours, dt.Minutes, dt.Seconds)
+    return f"{dt.Year:04d}-{dt.Month:02d}-{dt.Day:02d}T{dt.Hours:02d}:{dt.Minutes:02d}:{dt.Seconds:02d}"
 
 
 class Engine:
@@ -120,7 +120,11 @@ class Engine:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            self.cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr, stderr=sys.stderr, preexec_fn=_die_with_parent
+            self.cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=sys.stderr,
+            stderr=sys.stderr,
+            preexec_fn=_die_with_parent,
         )
 
     def _connect(self, timeout: float) -> Any:
@@ -141,7 +145,9 @@ class Engine:
                 return resolver.resolve(url)
             except NoConnectException:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"soffice did not accept UNO connections within {timeout:.0f}s") from None
+                    raise SystemExit(
+                        f"soffice did not accept UNO connections within {timeout:.0f}s"
+                    ) from None
                 time.sleep(delay)
                 delay = min(delay * 1.5, 0.25)
 

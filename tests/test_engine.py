@@ -1,0 +1,194 @@
+"""The engine pool's failure paths and process hygiene.
+
+Hangs and crashes come from a fake engine speaking the worker protocol (a real LibreOffice cannot be
+made to hang on demand); process cleanup is checked on the real engine, as users run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from odf.opendocument import OpenDocumentText
+from odf.text import P
+
+from converter import Converter, ExitCode, Status
+from converter._engine.profile import registry_xml
+from tests.conftest import REPO, descendants, soffice_pids
+from tests.fake_engine import FakeEngine
+
+
+@pytest.fixture
+def fake_outputs(tmp_path: Path) -> tuple[Path, Path]:
+    odt = tmp_path / "fake.odt"
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text="fake"))
+    doc.save(str(odt))
+    # odfpy's manifest lacks the manifest:version that ODF 1.2 requires; the engine's output would have it.
+    raw = odt.with_suffix(".raw")
+    odt.rename(raw)
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(odt, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
+            zout.writestr(info, data)
+    pdf = tmp_path / "fake.pdf"
+    p = pikepdf.new()
+    p.add_blank_page()
+    p.save(pdf)
+    return odt, pdf
+
+
+def _plan(tmp_path: Path, outputs: tuple[Path, Path], jobs: list[str]) -> Path:
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "jobs": jobs,
+                "odf": str(outputs[0]),
+                "pdf": str(outputs[1]),
+                "counter": str(tmp_path / "counter"),
+            }
+        )
+    )
+    return plan
+
+
+def _pids_alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.append(pid)
+    return alive
+
+
+def test_hang_times_out_worker_replaced_next_converts(sample, tmp_path: Path, fake_outputs) -> None:
+    # Both attempts on the first document hang (it is retried once on a fresh worker), the next is fine.
+    plan = _plan(tmp_path, fake_outputs, ["hang", "hang", "ok"])
+    with Converter(workers=1, engine=FakeEngine(plan), timeout_s=1.5, profile="working") as c:
+        first_pids = c.pool.worker_pids()
+        hung = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
+        assert hung.status is Status.QUARANTINED and hung.exit_code is ExitCode.child_process_error
+        assert hung.findings[-1].code == "engine_timeout"
+        assert c.pool.restarts >= 1
+        assert _pids_alive(first_pids) == []  # the hung worker was killed, not left behind
+        ok = c.convert(sample("letter-ru"), output_dir=tmp_path / "out")
+        assert ok.ok and ok.output("odt") is not None
+
+
+def test_crash_is_retried_once_on_a_fresh_worker(sample, tmp_path: Path, fake_outputs) -> None:
+    plan = _plan(tmp_path, fake_outputs, ["crash", "ok"])
+    with Converter(workers=1, engine=FakeEngine(plan), profile="working") as c:
+        r = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
+        assert r.ok and r.engine["attempts"] == 2
+
+
+def test_crash_twice_quarantines(sample, tmp_path: Path, fake_outputs) -> None:
+    plan = _plan(tmp_path, fake_outputs, ["crash", "crash"])
+    with Converter(workers=1, engine=FakeEngine(plan), profile="working") as c:
+        r = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
+        assert r.exit_code is ExitCode.child_process_error and r.findings[-1].code == "engine_crashed"
+        assert not (tmp_path / "out" / "letter-english.odt").exists()
+
+
+def test_workers_recycled_after_max_jobs(sample, tmp_path: Path, fake_outputs) -> None:
+    plan = _plan(tmp_path, fake_outputs, [])
+    with Converter(workers=1, engine=FakeEngine(plan), profile="working", max_jobs_per_worker=2) as c:
+        for _ in range(5):
+            assert c.convert(sample("letter-en"), output_dir=tmp_path / "out", overwrite=True).ok
+        assert c.pool.restarts == 2  # started for jobs 1, 3 and 5
+
+
+def test_profile_is_hardened() -> None:
+    xml = registry_xml()
+    for needle in (
+        '"MacroSecurityLevel" oor:op="fuse"><value>3<',
+        '"DisableMacrosExecution" oor:op="fuse"><value>true',
+        '"BlockUntrustedRefererLinks" oor:op="fuse"><value>true',
+        '"GenerateThumbnail" oor:op="fuse"><value>false',
+        '"DefaultVersion" oor:op="fuse"><value>10<',
+    ):
+        assert needle in xml
+
+
+# -- real engine: no soffice survives ----------------------------------------------------------------
+
+
+def _wait_gone(pids: set[int], timeout: float = 15.0) -> set[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = pids & soffice_pids()
+        if not alive:
+            return set()
+        time.sleep(0.2)
+    return pids & soffice_pids()
+
+
+def _spawn_converter_script(tmp_path: Path, body: str) -> subprocess.Popen[str]:
+    script = tmp_path / "driver.py"
+    script.write_text(textwrap.dedent(body))
+    return subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("how", ["sigkill", "sigterm"])
+def test_no_soffice_survives_the_parent(tmp_path: Path, how: str) -> None:
+    proc = _spawn_converter_script(
+        tmp_path,
+        """
+        import sys, time
+        from converter import Converter
+        c = Converter(workers=2)
+        c.pool.wait_ready()
+        print("ready", flush=True)
+        time.sleep(600)
+    """,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    mine = descendants(proc.pid) & soffice_pids()
+    assert len(mine) == 2
+    proc.send_signal(signal.SIGKILL if how == "sigkill" else signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert _wait_gone(mine) == set()
+
+
+@pytest.mark.soffice
+def test_cli_leaves_no_soffice(sample, tmp_path: Path) -> None:
+    srcs = [sample("letter-kk"), sample("letter-en"), sample("budget")]
+    proc = subprocess.Popen(
+        [
+            str(REPO / ".venv/bin/qujat"),
+            "convert",
+            *map(str, srcs),
+            "--out",
+            str(tmp_path / "o"),
+            "--workers",
+            "2",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seen: set[int] = set()
+    while proc.poll() is None:
+        seen |= descendants(proc.pid) & soffice_pids()
+        time.sleep(0.05)
+    assert proc.returncode == 0
+    assert seen, "the CLI should have run soffice"
+    assert _wait_gone(seen, timeout=2) == set()
+    lines = [json.loads(x) for x in proc.stdout.read().splitlines()] if proc.stdout else []
+    assert sorted(x["status"] for x in lines) == ["converted"] * 3
