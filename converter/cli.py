@@ -1,4 +1,5 @@
-"""The ``qujat`` command line: ``convert``, ``validate``, ``doctor``.
+"""The ``qujat`` command line: ``convert`` and ``doctor`` here; other packages add subcommands
+(``validate``, ``batch``, ``watch`` ...) through the ``qujat.commands`` entry-point group.
 
 The library raises and returns results; only this module turns them into output lines, one red
 ``ERROR:`` line with a ``TIP:`` where there is a remedy, tracebacks only with ``-v``, and exit codes.
@@ -49,7 +50,11 @@ def _version() -> str:
         return "unknown"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _plugin_commands() -> dict[str, metadata.EntryPoint]:
+    return {ep.name: ep for ep in metadata.entry_points(group="qujat.commands")}
+
+
+def _parser(plugins: dict[str, metadata.EntryPoint]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="qujat",
         description="Convert office documents to strict ODF and validated PDF/A, with a report per document.",
@@ -116,10 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-v", "--verbose", action="count", default=0, help="more logging; -vv for engine output")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
-    sub.add_parser(
-        "validate", help="validate PDF/A and ODF files (see 'qujat validate --help')", add_help=False
-    )
     sub.add_parser("doctor", help="check the installation and say how to fix gaps")
+    for name in sorted(plugins):
+        summary = (plugins[name].load().__doc__ or "").strip().splitlines()
+        sub.add_parser(name, help=summary[0] if summary else f"see 'qujat {name} --help'", add_help=False)
     return p
 
 
@@ -206,11 +211,10 @@ def _convert(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "validate":
-        from validators.cli import main as validate_main
-
-        return validate_main(argv[1:])
-    parser = _parser()
+    plugins = _plugin_commands()
+    if argv and argv[0] in plugins:
+        return int(plugins[argv[0]].load()(argv[1:]))
+    parser = _parser(plugins)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on bad usage; ours is 1
