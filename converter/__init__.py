@@ -27,6 +27,7 @@ from converter.exceptions import (
     PdfaFailedError,
     QujatError,
 )
+from converter.files import atomic_writer, place_file, sha256_file, write_bytes_atomic
 from converter.options import ConvertOptions, Flavour, OdfDialect, Profile
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
 
@@ -50,6 +51,10 @@ __all__ = [
     "Profile",
     "QujatError",
     "ReportFinding",
+    "atomic_writer",
+    "place_file",
+    "sha256_file",
+    "write_bytes_atomic",
     "Severity",
     "Status",
     "convert",

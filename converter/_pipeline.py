@@ -25,9 +25,9 @@ import pikepdf
 
 from converter._engine.pool import EngineJob, EnginePool, EngineResult
 from converter._engine.worker import DocumentRejected, EngineError, EngineStartFailed
-from converter._fs import atomic_writer, place_file, sha256_file
 from converter._logging import document
 from converter.exceptions import ExitCode
+from converter.files import atomic_writer, place_file, sha256_file
 from converter.options import ConvertOptions, Flavour
 from converter.postprocess import PdfaPostprocessError, make_pdfa
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
