@@ -1,4 +1,5 @@
 """Durable file placement (public: `watch` uses it too): temp file in the destination folder, fsync,
+rename, fsync the folder.
 
 A reader never sees a partial file, and a placed file survives a power cut.
 """
