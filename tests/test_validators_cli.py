@@ -54,6 +54,8 @@ def _pdf(path: Path, *, claim: str | None, output_intent: bool = True) -> Path:
 
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(200, 200))
+    # A red square in DeviceRGB: allowed in PDF/A only with an RGB output intent (ISO 19005-2, 6.2.4.3).
+    pdf.pages[0].Contents = pdf.make_stream(b"1 0 0 rg 10 10 50 50 re f")
     if output_intent:
         icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
         pdf.Root.OutputIntents = pikepdf.Array(

@@ -1,9 +1,10 @@
 """The ODF element grammar per version: which children, attributes and required attributes each element has.
 
 Built on odfpy's tables (`odf.grammar`), which were generated from the OASIS ODF 1.2 RelaxNG schema, and
-corrected where they differ from the published schemas: the ODF 1.3 additions (OASIS ODF 1.3 part 3,
-appendix "Changes from ODF 1.2"), a few 1.2 entries odfpy lacks, and the LibreOffice extension attributes
-odfpy lists as if they were ODF (they belong to the ``loext`` namespace and are foreign in strict ODF).
+corrected where they differ from the published schemas: the ODF 1.3 additions (found by comparing the
+OASIS 1.2 and 1.3 RelaxNG schemas element by element), a few 1.2 entries odfpy lacks, and the LibreOffice
+extension attributes odfpy lists as if they were ODF (they belong to the ``loext`` namespace and are
+foreign in strict ODF).
 
 The tables say what may appear, not in which order or how often, and check no attribute values: the
 RelaxNG check in `validators.odf` (given the schemas) is the complete one.
@@ -19,8 +20,8 @@ from odf.namespaces import nsdict as _URI_TO_PREFIX
 
 __all__ = ["ODF_NS_PREFIX", "Grammar", "grammar_for", "is_odf_namespace", "prefixed"]
 
-# Every namespace OASIS defines for ODF shares this prefix; unknown names in them are errors, never
-# extensions (ODF 1.3 part 3, section 2.3: foreign elements are those not defined by the specification).
+# Every namespace OASIS defines for ODF shares this prefix. A name the schema does not define is foreign
+# markup in any other namespace, but in these it can only be a mistake: OASIS alone adds names here.
 ODF_NS_PREFIX = "urn:oasis:names:tc:opendocument:xmlns:"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -187,8 +188,14 @@ _V13_REQUIRED: dict[str, tuple[str, ...]] = {
     "manifest:encryption-method": ("manifest:PGPAlgorithm",),
     "manifest:key-derivation": ("manifest:key-derivation-name",),
 }
-_V13_TEXT = ("meta:creator-initials", "number:fill-character", "text:label", "manifest:PGPKeyID")
-_V13_TEXT += ("manifest:PGPKeyPacket", "manifest:CipherValue")
+_V13_TEXT = (
+    "meta:creator-initials",
+    "number:fill-character",
+    "text:label",
+    "manifest:PGPKeyID",
+    "manifest:PGPKeyPacket",
+    "manifest:CipherValue",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
