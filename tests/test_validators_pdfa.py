@@ -253,6 +253,40 @@ def test_truncated_file_is_a_verdict_not_an_exception(tmp_path: Path, pdfa2b: by
     assert not report.passed
 
 
+# -- no OutputIntent ------------------------------------------------------------------------------
+
+
+def _without_output_intent(base: bytes, *, alpha: float | None = None, group: bool = False) -> bytes:
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        del pdf.Root.OutputIntents
+        page = pdf.pages[0].obj
+        if alpha is not None:
+            gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=alpha)
+            page.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=gs))
+            page.Contents = pdf.make_stream(b"/GS1 gs")
+        if group:
+            page.Group = pikepdf.Dictionary(
+                S=pikepdf.Name.Transparency,
+                CS=pikepdf.Array([pikepdf.Name.CalRGB, pikepdf.Dictionary(WhitePoint=[1, 1, 1])]),
+            )
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("flavour", ["1b", "2b"])
+def test_no_output_intent_and_no_device_colour_passes(tmp_path: Path, flavour: str) -> None:
+    report = _check(tmp_path, _without_output_intent(_write_pdfa(flavour)), flavour)
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_transparency_without_output_intent_needs_a_blending_space(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _without_output_intent(pdfa2b, alpha=0.5), "2b")
+    assert _rules(report) == {"ISO_19005_2:6.2.10-2"}
+    report = _check(tmp_path, _without_output_intent(pdfa2b, alpha=0.5, group=True), "2b")
+    assert "ISO_19005_2:6.2.10-2" not in _rules(report)
+
+
 # -- XMP properties and extension schemas ---------------------------------------------------------
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

@@ -24,7 +24,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _fonts, _syntax, _xmp
+from validators.pdfa import _fonts, _syntax, _transparency, _xmp
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,17 @@ def _utf8_packet(pdf: pikepdf.Pdf, raw: bytes, pike_findings: list[pikepdf.pdfa.
     return utf8
 
 
+def _no_output_intent(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's stand-in for ISO 19005-2/3 6.2.10-2 on a file without an OutputIntent.
+
+    pikepdf reports the absence itself as unchecked, to cover the rule that pages with transparency
+    then name a blending colour space; `_transparency` checks that rule. ISO 19005-1 has no such rule
+    (it forbids transparency outright, which pikepdf checks), and device colour without an
+    OutputIntent is a violation in pikepdf's colour checks in every part.
+    """
+    return f.rule == "pikepdf:output-intent" and f.message.startswith("no OutputIntents;")
+
+
 def _about_only(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's note that a Description's rdf:about differs from the others'.
 
@@ -206,6 +217,7 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     pike_findings = list(pike.findings)
     verdict: _xmp.XmpVerdict | None = None
     font_problems: list[_fonts.FontProblem] = []
+    blending: list[_transparency.TransparencyProblem] = []
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             raw = _metadata_bytes(pdf)
@@ -215,6 +227,9 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
                 verdict = _xmp.check_xmp(raw, fl.part, _CONFORMANCES[fl])
             if fl is Flavour.PDFA_2U:
                 font_problems = _fonts.unmapped_fonts(pdf)
+            if any(_no_output_intent(f) for f in pike_findings):
+                blending = [] if fl.part == 1 else _transparency.pages_without_blending_space(pdf)
+                pike_findings = [f for f in pike_findings if not _no_output_intent(f)]
     except pikepdf.PdfError as e:
         # pikepdf.pdfa has already reported the file as unreadable (pikepdf:internal)
         log.debug("pikepdf cannot open %s: %s", path, e)
@@ -233,6 +248,8 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
             add(_rule(fl, xp.clause), xp.where, xp.message)
     for fp in font_problems:
         add(_rule(fl, fp.clause), fp.where, fp.message)
+    for tp in blending:
+        add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
 
     report = ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
     if report.passed:
