@@ -298,6 +298,20 @@ def test_python_m_validators(files: dict[str, Path]) -> None:
     assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
 
 
+def test_qujat_validate_dispatches_here(files: dict[str, Path]) -> None:
+    qujat = Path(sys.executable).parent / "qujat"
+    if not qujat.exists():
+        pytest.skip("the qujat console script is not installed")
+    done = subprocess.run(
+        [str(qujat), "validate", str(files["bad_odt"]), "--json", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr
+    assert json.loads(done.stdout)["findings"][0]["rule"] == "odf:undeclared-part"
+
+
 def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     fifo = tmp_path / "blocks.pdf"
     os.mkfifo(fifo)  # opening it blocks until a writer comes: the run is surely still going
