@@ -379,6 +379,31 @@ def test_predefined_exif_property_passes(tmp_path: Path, pdfa2b: bytes) -> None:
     assert report.passed, [f.to_dict() for f in report.findings]
 
 
+_PAGE_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+    <rdf:Description rdf:about="" xmlns:qj="http://example.org/ns/qujat/">
+      <qj:{name}>7</qj:{name}>
+    </rdf:Description>
+  </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+@pytest.mark.parametrize(("name", "rules"), [("shelfmark", set()), ("box", {"ISO_19005_2:6.6.2.3.1-1"})])
+def test_page_metadata_uses_the_catalog_declarations(
+    tmp_path: Path, pdfa2b: bytes, name: str, rules: set[str]
+) -> None:
+    with pikepdf.open(io.BytesIO(_with_metadata(pdfa2b, _xmp()))) as pdf:
+        xmp = _PAGE_XMP.format(name=name).encode()
+        page = pdf.pages[0].obj
+        page.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    report = _check(tmp_path, buf.getvalue(), "2b")
+    assert _rules(report) == rules, [f.to_dict() for f in report.findings]
+
+
 # -- PDF/A-2u -------------------------------------------------------------------------------------
 
 

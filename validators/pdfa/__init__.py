@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from enum import StrEnum
 from pathlib import Path
 
@@ -147,6 +148,40 @@ def _utf8_packet(pdf: pikepdf.Pdf, raw: bytes, pike_findings: list[pikepdf.pdfa.
     return utf8
 
 
+_OBJECT_METADATA_WHERE = re.compile(r"^obj (\d+) (\d+) \(ObjectMetadata\)$")
+
+
+def _object_metadata(
+    pdf: pikepdf.Pdf, fl: Flavour, main: _xmp.XmpVerdict, pike_findings: list[pikepdf.pdfa.Finding]
+) -> tuple[list[pikepdf.pdfa.Finding], list[_xmp.XmpProblem]]:
+    """Check the metadata streams of pages, images and other objects, which pikepdf leaves unchecked.
+
+    Returns pikepdf's findings without the "not checked" ones this settles, and the problems found in
+    those streams (each stream is a leaf for pikepdf: nothing else went unchecked behind it).
+    """
+    kept: list[pikepdf.pdfa.Finding] = []
+    problems: list[_xmp.XmpProblem] = []
+    for f in pike_findings:
+        m = _OBJECT_METADATA_WHERE.match(f.where) if f.rule == "pikepdf:schema-ObjectMetadata" else None
+        stream = None
+        if m is not None:
+            try:
+                stream = pdf.get_object(int(m.group(1)), int(m.group(2)))
+            except (pikepdf.PdfError, ValueError):
+                stream = None
+        if not isinstance(stream, pikepdf.Stream):
+            kept.append(f)
+            continue
+        try:
+            raw = stream.read_bytes()
+        except pikepdf.PdfError as e:
+            log.debug("Cannot read metadata stream %s: %s", f.where, e)
+            kept.append(f)
+            continue
+        problems.extend(_xmp.check_object_xmp(raw, fl.part, main, f.where))
+    return kept, problems
+
+
 def _no_output_intent(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's stand-in for ISO 19005-2/3 6.2.10-2 on a file without an OutputIntent.
 
@@ -218,6 +253,7 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     verdict: _xmp.XmpVerdict | None = None
     font_problems: list[_fonts.FontProblem] = []
     blending: list[_transparency.TransparencyProblem] = []
+    object_xmp: list[_xmp.XmpProblem] = []
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             raw = _metadata_bytes(pdf)
@@ -225,6 +261,8 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
                 raw = _utf8_packet(pdf, raw, pike_findings)
             if raw is not None:
                 verdict = _xmp.check_xmp(raw, fl.part, _CONFORMANCES[fl])
+            if verdict is not None and verdict.parsed:
+                pike_findings, object_xmp = _object_metadata(pdf, fl, verdict, pike_findings)
             if fl is Flavour.PDFA_2U:
                 font_problems = _fonts.unmapped_fonts(pdf)
             if any(_no_output_intent(f) for f in pike_findings):
@@ -248,6 +286,8 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
             add(_rule(fl, xp.clause), xp.where, xp.message)
     for fp in font_problems:
         add(_rule(fl, fp.clause), fp.where, fp.message)
+    for xp in object_xmp:
+        add(_rule(fl, xp.clause), xp.where, xp.message)
     for tp in blending:
         add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
 

@@ -110,12 +110,16 @@ class XmpVerdict:
         problems: Every breach found.
         part: ``pdfaid:part`` as written, or None.
         conformance: ``pdfaid:conformance`` as written, or None.
+        declared: Properties the packet's extension schemas declare: namespace -> name -> type.
+        structs: Every structure type known after reading the packet, predefined or declared.
     """
 
     parsed: bool
     problems: tuple[XmpProblem, ...] = ()
     part: str | None = None
     conformance: str | None = None
+    declared: dict[str, dict[str, str]] = field(default_factory=dict)
+    structs: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
 
 def _split(tag: str) -> tuple[str, str]:
@@ -513,4 +517,81 @@ def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict
             "XMP pdfaid:conformance",
             f"pdfaid:conformance is {conformance!r}; this flavour needs {' or '.join(sorted(conformances))}",
         )
-    return XmpVerdict(parsed=True, problems=tuple(checker.problems), part=part_value, conformance=conformance)
+    return XmpVerdict(
+        parsed=True,
+        problems=tuple(checker.problems),
+        part=part_value,
+        conformance=conformance,
+        declared=checker.declared,
+        structs=checker.structs,
+    )
+
+
+_PACKET_HEADER = re.compile(rb"<\?xpacket\s+(?!end\s*=)(.*?)\?>", re.DOTALL)
+_PACKET_RULES = {
+    "bytes": ("6.7.5-1", "6.6.2.1-2"),
+    "encoding": ("6.7.5-2", "6.6.2.1-3"),
+    "syntax": ("6.7.9-1", "6.6.2.1-4"),
+    "utf8": ("6.7.9-1", "6.6.2.1-5"),
+}
+
+
+def check_object_xmp(raw: bytes, part: int, main: XmpVerdict, where: str) -> list[XmpProblem]:
+    """Check the XMP packet of a metadata stream other than the catalog's (a page's, an image's).
+
+    Every metadata stream must be a well-formed packet (ISO 19005-1 6.7.5, 6.7.9; ISO 19005-2/3
+    6.6.2.1) whose properties are predefined, or declared by an extension schema in the document's
+    main packet or in this one (ISO 19005-2/3 6.6.2.3.1), and of their declared types.
+
+    Args:
+        raw: The stream's data.
+        part: The ISO 19005 part.
+        main: The verdict on the catalog's packet, whose declarations apply here too.
+        where: The stream, for findings.
+
+    Returns:
+        Every breach found.
+    """
+
+    def rule(topic: str) -> str:
+        return _PACKET_RULES[topic][0 if part == 1 else 1]
+
+    problems: list[XmpProblem] = []
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        reencoded = reencode_packet(raw) if part == 1 else None
+        if reencoded is None:
+            return [XmpProblem(rule("utf8"), where, "the XMP packet is not UTF-8")]
+        raw = reencoded
+    header = _PACKET_HEADER.search(raw)
+    if header is not None:
+        for attribute in ("bytes", "encoding"):
+            if re.search(rb"\b%s\s*=" % attribute.encode(), header.group(1)):
+                problems.append(
+                    XmpProblem(rule(attribute), where, f"the packet header has a {attribute} attribute")
+                )
+    parser = etree.XMLParser(
+        recover=False, resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(raw, parser)
+    except (etree.XMLSyntaxError, ValueError) as e:
+        return [*problems, XmpProblem(rule("syntax"), where, f"the XMP packet is not well-formed XML: {e}")]
+    rdf = _find_rdf(root)
+    if rdf is None or root.getroottree().docinfo.doctype:
+        return [*problems, XmpProblem(rule("syntax"), where, "the XMP packet has no rdf:RDF, or a DOCTYPE")]
+    if root.tag not in (f"{{{RDF}}}RDF", "{adobe:ns:meta/}xmpmeta"):
+        problems.append(XmpProblem(rule("syntax"), where, f"the XMP packet's root element is {root.tag}"))
+    for child in _elements(rdf):
+        if child.tag != f"{{{RDF}}}Description":
+            problems.append(
+                XmpProblem(rule("syntax"), where, f"rdf:RDF holds {child.tag}, not rdf:Description")
+            )
+    checker = _Checker(part)
+    for uri, props in main.declared.items():
+        checker.declared.setdefault(uri, {}).update(props)
+    checker.structs.update(main.structs)
+    checker.check(top_level_properties(rdf))
+    problems.extend(XmpProblem(p.clause, f"{where} {p.where}", p.message) for p in checker.problems)
+    return problems
