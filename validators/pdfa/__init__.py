@@ -190,7 +190,10 @@ def _no_output_intent(f: pikepdf.pdfa.Finding) -> bool:
     (it forbids transparency outright, which pikepdf checks), and device colour without an
     OutputIntent is a violation in pikepdf's colour checks in every part.
     """
-    return f.rule == "pikepdf:output-intent" and f.message.startswith("no OutputIntents;")
+    if f.rule == "pikepdf:output-intent" and f.message.startswith("no OutputIntents;"):
+        return True
+    # An empty /OutputIntents array is no OutputIntent, not a broken one
+    return f.rule == "pikepdf:schema-OutputIntents" and f.message == "[] should be non-empty"
 
 
 def _about_only(f: pikepdf.pdfa.Finding) -> bool:
