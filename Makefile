@@ -19,7 +19,7 @@ APT_PACKAGES := \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup apt venv demo test test-all check bench samples doctor pdfa-corpus clean
+.PHONY: setup apt venv demo test test-all check bench samples doctor pdfa-corpus corpus-robustness clean
 
 setup: apt venv
 
@@ -74,6 +74,10 @@ bench: setup samples
 # PDF/A validator accuracy and speed on the veraPDF corpus.
 pdfa-corpus: setup
 	$(PY) bench/pdfa_corpus.py $(CORPUS)
+
+# Every office document under CORPUS must end converted or quarantined, with no stall and no leftover soffice.
+corpus-robustness: setup
+	$(PY) bench/robustness.py $(CORPUS)
 
 clean:
 	rm -rf $(DEMO_OUT) $(SAMPLES) bench-out .pytest_cache .mypy_cache .ruff_cache *.egg-info

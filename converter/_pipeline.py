@@ -29,7 +29,7 @@ from converter._logging import document
 from converter.exceptions import ExitCode
 from converter.files import atomic_writer, place_file, sha256_file
 from converter.options import ConvertOptions, Flavour
-from converter.postprocess import PdfaPostprocessError, make_pdfa
+from converter.postprocess import make_pdfa
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
 from validators import ValidationReport, validate_pdfa
 from validators.inputs import DocKind, InputFormat, InputReport, check_input
@@ -326,14 +326,17 @@ def _make_pdfa(job: _Job, raw_pdf: Path, odf_path: Path | None) -> _Staged:
     producer = f"qujat {job.engine.get('version', '')}".strip()
     t = time.monotonic()
     try:
-        make_pdfa(raw_pdf, dest, flavour, metadata=job.metadata, producer=producer, attachment=odf_path)
-    except PdfaPostprocessError as e:
+        changes = make_pdfa(
+            raw_pdf, dest, flavour, metadata=job.metadata, producer=producer, attachment=odf_path
+        )
+    except pikepdf.PdfError as e:
+        raise _Stop(
+            ExitCode.child_process_error, "engine_bad_pdf", f"LibreOffice wrote an unreadable PDF: {e}"
+        ) from e
+    finally:
         job.stage("postprocess_pdf", t)
-        raw_pdf.rename(dest)
-        report = ValidationReport.from_findings(dest, "pdfa", e.findings, flavour=flavour.value)
-        _pdfa_failed(job, report)
-        return _Staged(path=dest, fmt="pdf", flavour=None, report=report, passed=False)
-    job.stage("postprocess_pdf", t)
+    for change in changes:
+        job.find("pdf_postprocessed", Severity.INFO, change, where=dest.name)
     t = time.monotonic()
     report = validate_pdfa(dest, flavour)  # the gate: judge the bytes that will be placed
     job.stage("validate_pdf", t)

@@ -3,8 +3,9 @@
 LibreOffice 7.4's "PDF/A" export is close but not conformant: it writes a trailer ``/DocChecksum``
 (outside every PDF/A allowlist) and a catalog ``/OpenAction``; its XMP carries the export time, not the
 document's dates. This module removes those, writes the source metadata into XMP and DocInfo (pikepdf
-keeps the two in step), attaches the working ODF for PDF/A-3b (``/AFRelationship /Source``), and
-saves through `pikepdf.pdfa.save`, which validates what it wrote.
+keeps the two in step), attaches the working ODF for PDF/A-3b (``/AFRelationship /Source``), applies
+`pikepdf.pdfa.prepare` and writes with the save settings PDF/A needs. It does not judge the result:
+the caller's gate (`validators.pdfa`) validates the written bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 import pikepdf
 import pikepdf.pdfa
 
-from validators._report import Finding, FindingKind
 from validators.pdfa import Flavour
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,6 @@ _ODF_MIME = {
     ".odp": "application/vnd.oasis.opendocument.presentation",
     ".odg": "application/vnd.oasis.opendocument.graphics",
 }
-
-
-class PdfaPostprocessError(Exception):
-    """pikepdf would not approve the PDF for the flavour; ``findings`` says why."""
-
-    def __init__(self, message: str, findings: list[Finding]) -> None:
-        super().__init__(message)
-        self.findings = findings
 
 
 def _xmp_date(value: str | None) -> str | None:
@@ -84,6 +76,20 @@ def _fix_tabs(pdf: pikepdf.Pdf) -> None:
             page.obj.Tabs = pikepdf.Name("/" + str(tabs))
 
 
+def _remove_transitions(pdf: pikepdf.Pdf) -> list[str]:
+    # Impress exports slide transitions (/Trans, /Dur): display effects for a slide show, nothing an
+    # archived page shows, and outside what the PDF/A validators approve.
+    pages = 0
+    for page in pdf.pages:
+        removed = False
+        for key in ("/Trans", "/Dur"):
+            if key in page.obj:
+                del page.obj[key]
+                removed = True
+        pages += removed
+    return [f"slide transitions removed from {pages} page(s)"] if pages else []
+
+
 def _attach_source(pdf: pikepdf.Pdf, attachment: Path) -> None:
     spec = pikepdf.AttachedFileSpec(
         pdf,
@@ -108,7 +114,7 @@ def make_pdfa(
     metadata: dict[str, Any],
     producer: str,
     attachment: Path | None = None,
-) -> None:
+) -> list[str]:
     """Write *src* (LibreOffice's PDF) to *dest* as PDF/A of *flavour*.
 
     Args:
@@ -120,8 +126,11 @@ def make_pdfa(
         producer: The ``pdf:Producer`` to record.
         attachment: For 3b, the file to embed as the source (``/AFRelationship /Source``).
 
+    Returns:
+        What was removed or changed that a reviewer may want to know (for findings).
+
     Raises:
-        PdfaPostprocessError: pikepdf did not approve what it wrote.
+        pikepdf.PdfError: The engine's PDF cannot be read.
     """
     base = "2b" if flavour is Flavour.PDFA_2U else flavour.value
     with pikepdf.open(src) as pdf:
@@ -130,24 +139,15 @@ def make_pdfa(
         if "/OpenAction" in pdf.Root:
             del pdf.Root["/OpenAction"]
         _fix_tabs(pdf)
+        changes = _remove_transitions(pdf)
         _set_metadata(pdf, metadata, producer)
         if attachment is not None and flavour is Flavour.PDFA_3B:
             _attach_source(pdf, attachment)
-        try:
-            pikepdf.pdfa.save(pdf, dest, base)
-        except pikepdf.pdfa.PdfaError as e:
-            findings = [
-                Finding(
-                    rule=f.rule,
-                    where=f.where,
-                    message=f.message,
-                    kind=FindingKind.UNSUPPORTED if f.kind == "unsupported" else FindingKind.VIOLATION,
-                )
-                for f in e.report.findings
-            ]
-            raise PdfaPostprocessError(f"the PDF could not be made PDF/A-{base}", findings) from e
+        pikepdf.pdfa.prepare(pdf, base)
+        pdf.save(dest, **pikepdf.pdfa.resolve_save_kwargs(base))
     if flavour is Flavour.PDFA_2U:
         with pikepdf.open(dest, allow_overwriting_input=True) as pdf:
             with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
                 xmp["pdfaid:conformance"] = "U"
             pdf.save(dest, **pikepdf.pdfa.resolve_save_kwargs("2b"))
+    return changes
