@@ -28,10 +28,11 @@ from converter._engine.worker import DocumentRejected, EngineError, EngineStartF
 from converter._logging import document
 from converter.exceptions import ExitCode
 from converter.files import atomic_writer, place_file, sha256_file
-from converter.options import ConvertOptions, Flavour
+from converter.odffix import repair_strict_odf
+from converter.options import ConvertOptions, Flavour, OdfDialect
 from converter.postprocess import make_pdfa
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
-from validators import ValidationReport, validate_pdfa
+from validators import ValidationReport, validate_odf, validate_pdfa
 from validators.inputs import DocKind, InputFormat, InputReport, check_input
 
 log = logging.getLogger(__name__)
@@ -301,13 +302,13 @@ def _postprocess(job: _Job, produced: EngineResult) -> list[_Staged]:
 
 
 def _check_odf(job: _Job, path: Path, ext: str) -> _Staged:
+    if job.opts.odf_dialect is OdfDialect.STRICT:
+        t = time.monotonic()
+        for change in repair_strict_odf(path):
+            job.find("odf_repaired", Severity.INFO, change, where=path.name)
+        job.stage("postprocess_odf", t)
     t = time.monotonic()
-    try:
-        from validators.odf import validate_odf  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the ODF validator is optional until it lands
-        job.stage("validate_odf", t)
-        return _Staged(path=path, fmt=ext, flavour=None, report=None, passed=True)
-    report: ValidationReport = validate_odf(path)
+    report = validate_odf(path, extended=job.opts.odf_dialect is OdfDialect.EXTENDED)
     job.stage("validate_odf", t)
     if not report.passed:
         first = report.failures[0]
