@@ -21,9 +21,9 @@ _BODY = (
 
 
 _XMLNS = (
-    b'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
-    b'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
-    b'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    b'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" ',
+    b'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" ',
+    b'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ',
 )
 
 
@@ -41,7 +41,10 @@ def _odt_with_habits(tmp_path: Path) -> Path:
                 head, _, tail = text.partition("<office:text>")
                 data = (head + "<office:text>" + _BODY + tail.split("</office:text>", 1)[1]).encode()
                 data = data.replace(b"</office:body>", b"</office:text></office:body>", 1)
-                data = data.replace(b"<office:document-content ", b"<office:document-content " + _XMLNS, 1)
+                # odfpy declares only the namespaces it has seen used, which depends on what the
+                # process did before: add the missing ones.
+                missing = b"".join(decl for decl in _XMLNS if decl.split(b"=")[0] not in data)
+                data = data.replace(b"<office:document-content ", b"<office:document-content " + missing, 1)
             if info.filename == "META-INF/manifest.xml":
                 data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
             zout.writestr(info, data, compress_type=info.compress_type)
