@@ -156,6 +156,8 @@ def _identify(job: _Job) -> None:
             job.find("macros_dropped", Severity.WARNING, note.message)
         elif note.rule == "input:signed":
             job.find("signature_not_carried", Severity.WARNING, note.message)
+        elif note.rule == "input:external-content":
+            job.find("external_content_blocked", Severity.WARNING, note.message)
     reason = inp.reason
     if reason is not None:
         code = ExitCode.encrypted_input if (inp.encrypted or inp.irm) else ExitCode.input_file

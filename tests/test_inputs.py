@@ -143,3 +143,29 @@ def test_empty_and_truncated(tmp_path: Path) -> None:
     cut = tmp_path / "cut.docx"
     cut.write_bytes(_docx_bytes()[:3000])
     assert check_input(cut).reason.rule == "input:corrupt"  # type: ignore[union-attr]
+
+
+def test_external_references_noted(tmp_path: Path) -> None:
+    data = _docx_bytes()
+    z = zipfile.ZipFile(io.BytesIO(data))
+    rels = z.read("word/_rels/document.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"'
+        b' Target="file:///etc/passwd" TargetMode="External"/>'
+        b'<Relationship Id="rIdH" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'hyperlink" Target="https://example.org/" TargetMode="External"/></Relationships>',
+    )
+    doc = z.read("word/document.xml").replace(
+        b"<w:body>",
+        b'<w:body><w:p><w:r><w:instrText> INCLUDEPICTURE "http://127.0.0.1/x.png" \\d </w:instrText></w:r></w:p>',
+        1,
+    )
+    src = _rezip(
+        data, tmp_path / "ext.docx", replace={"word/_rels/document.xml.rels": rels, "word/document.xml": doc}
+    )
+    rep = check_input(src)
+    assert rep.passed and rep.external == {"linked picture", "INCLUDEPICTURE field"}
+    assert any(f.rule == "input:external-content" for f in rep.findings)
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(data)
+    assert check_input(plain).external == set()

@@ -91,6 +91,8 @@ def test_linked_images_are_not_fetched(engine, tmp_path: Path) -> None:
         server.shutdown()
     assert r.ok, r.findings
     assert _Canary.hits == [], "the engine fetched a linked URL"
+    blocked = [f for f in r.findings if f.code == "external_content_blocked"]
+    assert blocked and blocked[0].severity == "warning" and "linked picture" in blocked[0].message
     odt = zipfile.ZipFile(r.output("odt").path)
     assert not [n for n in odt.namelist() if n.startswith("Pictures/")], (
         "a linked picture was embedded in the ODF"

@@ -128,6 +128,18 @@ _FLAT_ODF = {
 }
 _CSV_NAMES = {".csv", ".tsv", ".tab", ".txt"}
 _XML_DANGER = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# References that make an office program fetch content from outside the file. Hyperlinks are not among
+# them: following one is the reader's choice, not the converter's.
+_EXTERNAL_REL = re.compile(
+    rb'<Relationship\b[^>]*\bType="[^"]*/(image|oleObject|attachedTemplate|externalLinkPath|subDocument|frame|'
+    rb'package|audio|video)"[^>]*\bTargetMode="External"|<Relationship\b[^>]*\bTargetMode="External"[^>]*\bType='
+    rb'"[^"]*/(image|oleObject|attachedTemplate|externalLinkPath|subDocument|frame|package|audio|video)"'
+)
+_EXTERNAL_XML = re.compile(
+    rb"\b(INCLUDEPICTURE|INCLUDETEXT|DDEAUTO|DDE|WEBSERVICE|FILTERXML)\b|office:dde-source|text:dde-connection|"
+    rb"<(?:draw:image|draw:object|draw:object-ole|draw:plugin|text:section-source|table:table-source)\b[^>]*"
+    rb'xlink:href="(?:file:|https?:|ftp:|//|\\\\|/)'
+)
 _CHUNK = 1 << 20
 _MACROS = "the document carries macros; they are never run and are not carried over"
 _SIGNED = "the document is digitally signed; a converted copy cannot carry the signature"
@@ -159,6 +171,8 @@ class InputReport:
         format: Identified format.
         size: Bytes.
         encrypted: Password-protected (OOXML, OLE2, ODF, PDF user password).
+        external: Kinds of external content the document refers to (linked pictures, remote templates,
+            external workbooks, INCLUDEPICTURE/DDE fields ...); the engine never fetches them.
         irm: Protected by Information Rights Management.
         macros: Carries macros (VBA, Basic, scripts).
         signed: Carries a digital signature.
@@ -176,6 +190,7 @@ class InputReport:
     signed: bool = False
     csv_delimiter: str | None = None
     text_encoding: str | None = None
+    external: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -289,6 +304,12 @@ def _check_zip(rep: InputReport, limits: InputLimits) -> None:
             return
         if rep.format is not InputFormat.UNKNOWN:
             _scan_members(rep, zf, infos, limits)
+        if rep.external:
+            rep.note(
+                "input:external-content",
+                "the document refers to content outside the file (" + ", ".join(sorted(rep.external)) + "); "
+                "it was not fetched: the outputs show only what the file itself contains",
+            )
 
 
 def _scan_members(
@@ -301,8 +322,10 @@ def _scan_members(
         if info.is_dir():
             continue
         is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        is_rels = info.filename.lower().endswith(".rels")
         size = 0
-        tail = b""
+        tail = b""  # the end of the previous chunk, so that a match across chunks is not missed
+        dtd_seen = False
         try:
             with zf.open(info) as member:
                 while chunk := member.read(_CHUNK):
@@ -322,21 +345,51 @@ def _scan_members(
                             info.filename,
                         )
                         return
-                    if is_xml:
-                        if _XML_DANGER.search(tail + chunk):
-                            rep.reject(
-                                "input:xml-entities",
-                                "an XML part declares a DTD or entities, which office documents never need "
-                                "(an entity-expansion or external-entity attack)",
-                                info.filename,
-                            )
-                            is_xml = False
-                        tail = chunk[-16:]
+                    if not is_xml:
+                        continue
+                    window = tail + chunk
+                    _note_external(rep, window, is_rels)
+                    if not dtd_seen and _XML_DANGER.search(window):
+                        dtd_seen = True
+                        rep.reject(
+                            "input:xml-entities",
+                            "an XML part declares a DTD or entities, which office documents never need "
+                            "(an entity-expansion or external-entity attack)",
+                            info.filename,
+                        )
+                    tail = chunk[-512:]
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
             rep.reject(
                 "input:corrupt", f"the file is damaged: a package member cannot be read ({e})", info.filename
             )
             return
+
+
+def _note_external(rep: InputReport, data: bytes, is_rels: bool) -> None:
+    if is_rels:
+        for m in _EXTERNAL_REL.finditer(data):
+            kind = (m.group(1) or m.group(2)).decode()
+            rep.external.add(
+                {
+                    "image": "linked picture",
+                    "oleObject": "linked object",
+                    "attachedTemplate": "remote template",
+                    "externalLinkPath": "external workbook",
+                    "subDocument": "linked sub-document",
+                    "frame": "linked frame",
+                }.get(kind, f"linked {kind}")
+            )
+        return
+    for m in _EXTERNAL_XML.finditer(data):
+        word = (m.group(1) or b"").decode()
+        if word in ("INCLUDEPICTURE", "INCLUDETEXT"):
+            rep.external.add(f"{word} field")
+        elif word in ("DDE", "DDEAUTO") or not word and b"dde" in m.group(0):
+            rep.external.add("DDE link")
+        elif word in ("WEBSERVICE", "FILTERXML"):
+            rep.external.add(f"{word} formula")
+        else:
+            rep.external.add("linked content")
 
 
 def _identify_odf(rep: InputReport, zf: zipfile.ZipFile, names: set[str]) -> None:
