@@ -1,0 +1,311 @@
+"""Inventory of a SpreadsheetML package (XLSX, XLSM, XLTX): every cell's stored value and formula, and
+the workbook's structures (merged cells, charts, pivot tables, validation, conditional formats, names).
+
+Cells are read from the sheet XML in one pass, which gives the formula and the result the file stored
+side by side (openpyxl needs two loads for that) and stays bounded on huge sheets; openpyxl supplies the
+rules for which number formats are dates.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from validators.fidelity._docx import _rels, main_part
+from validators.fidelity._model import Cell, Inventory, Sheet
+from validators.fidelity._util import (
+    MAX_CELLS,
+    col_letters,
+    join_text,
+    local,
+    normalise,
+    parse_part,
+    read_part,
+)
+
+log = logging.getLogger(__name__)
+
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_x = f"{{{S}}}"
+_VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|OFFSET|INDIRECT|INFO|CELL)\s*\(", re.IGNORECASE)
+_EPOCH = date(1899, 12, 30)
+_ADDR = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _cell_fonts(root: etree._Element | None) -> list[str]:
+    """Per cell format index (``s`` attribute), the name of its font."""
+    if root is None:
+        return []
+    fonts = []
+    fonts_el = root.find(f"{_x}fonts")
+    if fonts_el is not None:
+        for f in fonts_el.findall(f"{_x}font"):
+            n = f.find(f"{_x}name")
+            fonts.append(n.get("val", "") if n is not None else "")
+    out: list[str] = []
+    xfs = root.find(f"{_x}cellXfs")
+    for xf in xfs.findall(f"{_x}xf") if xfs is not None else []:
+        try:
+            out.append(fonts[int(xf.get("fontId", "0"))])
+        except (ValueError, IndexError):
+            out.append("")
+    return out
+
+
+def _shared_strings(root: etree._Element | None) -> list[str]:
+    if root is None:
+        return []
+    out = []
+    for si in root.findall(f"{_x}si"):
+        out.append("".join(t.text or "" for t in si.iter(f"{_x}t") if local(t.getparent().tag) != "rPh"))
+    return out
+
+
+def _iso_serial(value: str) -> float | None:
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (dt.date() - _EPOCH).days + (dt.hour * 3600 + dt.minute * 60 + dt.second) / 86400
+
+
+def inventory_xlsx(path: Path, fmt: str) -> Inventory:
+    """Inventory a SpreadsheetML package. See `validators.fidelity.inventory`."""
+    notes: list[str] = []
+    counts: Counter[str] = Counter()
+    external: list[str] = []
+    sheets: list[Sheet] = []
+    texts: list[str] = []
+    chars: dict[str, set[str]] = {}
+    budget = MAX_CELLS
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        main = main_part(zf, notes) or "xl/workbook.xml"
+        wb = parse_part(zf, main, notes)
+        if wb is None:
+            raise ValueError(f"{main} is missing or unreadable")
+        rels = _rels(zf, main, notes)
+
+        def target(kind: str) -> str | None:
+            return next((t for typ, t, ext in rels.values() if typ.endswith(kind) and not ext), None)
+
+        sst_part, styles_part = target("/sharedStrings"), target("/styles")
+        strings = _shared_strings(parse_part(zf, sst_part, notes) if sst_part else None)
+        font_of = _cell_fonts(parse_part(zf, styles_part, notes) if styles_part else None)
+        for dn in wb.iter(f"{_x}definedName"):
+            if not dn.get("name", "").startswith("_xlnm."):
+                counts["defined_names"] += 1
+        for typ, t, ext in rels.values():
+            if typ.endswith("/externalLink") and not ext:
+                for _, link, ext2 in _rels(zf, t, notes).values():
+                    if ext2:
+                        external.append(link)
+                counts["external_links"] += 1
+        counts["pivot_tables"] = sum(1 for n in names if re.match(r"xl/pivotTables/pivotTable\d+\.xml$", n))
+        for el in wb.iter(f"{_x}sheet"):
+            rid = el.get(f"{{{R}}}id", "")
+            name = el.get("name", "")
+            hidden = el.get("state", "visible") in ("hidden", "veryHidden")
+            if rid not in rels:
+                continue
+            typ, part, _ = rels[rid]
+            prels = _rels(zf, part, notes)
+            if typ.endswith("/chartsheet"):
+                counts["charts"] += _charts_of(zf, prels, notes)
+                sheets.append(Sheet(name=name, hidden=hidden))
+                continue
+            sheet, used, dv, cf = _sheet(zf, part, name, hidden, strings, font_of, budget, notes, chars)
+            budget -= used
+            counts["data_validations"] += dv
+            counts["conditional_formats"] += cf
+            sheets.append(sheet)
+            if not hidden:
+                texts.extend(normalise(str(v[1])) for v in sheet.cells.values() if v[0] == "s")
+            counts["charts"] += _charts_of(zf, prels, notes)
+            counts["images"] += _images_of(zf, prels, notes, external)
+            for typ2, t2, ext2 in prels.values():
+                if typ2.endswith("/comments") and not ext2:
+                    root = parse_part(zf, t2, notes)
+                    counts["comments"] += sum(1 for _ in root.iter(f"{_x}comment")) if root is not None else 0
+                elif ext2 and typ2.endswith(("/oleObject", "/image")):
+                    external.append(t2)
+        macros = any(n.lower().endswith("vbaproject.bin") for n in names) or fmt in ("xlsm", "xltm")
+    counts["sheets"] = len(sheets)
+    counts["hidden_sheets"] = sum(1 for s in sheets if s.hidden)
+    counts["formulas"] = sum(len(s.formulas) for s in sheets)
+    counts["merged_cells"] = sum(s.merged for s in sheets)
+    for key in ("charts", "images", "comments", "defined_names", "external_links"):
+        counts.setdefault(key, 0)
+    for key in ("data_validations", "conditional_formats", "pivot_tables"):
+        counts.setdefault(key, 0)
+    return Inventory(
+        path=str(path),
+        format=fmt,
+        kind="spreadsheet",
+        text=join_text(texts),
+        counts=dict(counts),
+        fonts={f: "".join(sorted(c))[:2000] for f, c in sorted(chars.items())},
+        macros=macros,
+        external=tuple(dict.fromkeys(external)),
+        sheets=tuple(sheets),
+        notes=tuple(notes),
+    )
+
+
+def _charts_of(zf: zipfile.ZipFile, prels: dict[str, tuple[str, str, bool]], notes: list[str]) -> int:
+    n = 0
+    for typ, t, ext in prels.values():
+        if typ.endswith("/drawing") and not ext:
+            n += sum(1 for typ2, _, e2 in _rels(zf, t, notes).values() if typ2.endswith("/chart") and not e2)
+    return n
+
+
+def _images_of(
+    zf: zipfile.ZipFile, prels: dict[str, tuple[str, str, bool]], notes: list[str], external: list[str]
+) -> int:
+    n = 0
+    for typ, t, ext in prels.values():
+        if typ.endswith("/drawing") and not ext:
+            root = parse_part(zf, t, notes)
+            drels = _rels(zf, t, notes)
+            if root is None:
+                continue
+            for pic in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}pic"):
+                n += 1
+                for blip in pic.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"):
+                    link = blip.get(f"{{{R}}}link")
+                    if link and link in drels and drels[link][2]:
+                        external.append(drels[link][1])
+    return n
+
+
+def _sheet(
+    zf: zipfile.ZipFile,
+    part: str,
+    name: str,
+    hidden: bool,
+    strings: list[str],
+    font_of: list[str],
+    budget: int,
+    notes: list[str],
+    chars: dict[str, set[str]],
+) -> tuple[Sheet, int, int, int]:
+    """One worksheet's cells, formulas and merged ranges, with its data-validation and
+    conditional-format counts; *budget* cells at most."""
+    data = read_part(zf, part, notes)
+    cells: dict[str, Cell] = {}
+    formulas: dict[str, str] = {}
+    not_stored: list[str] = []
+    volatile: list[str] = []
+    merged = dv = cf = 0
+    truncated = False
+    used = 0
+    if data is None:
+        return Sheet(name=name, hidden=hidden), 0, 0, 0
+    shared: dict[str, str] = {}
+    row_no = 0
+    col_no = 0
+    for _, el in etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True):
+        tag = el.tag
+        if tag == f"{_x}row":
+            row_no = int(el.get("r", row_no + 1))
+            col_no = 0
+            el.clear()
+            continue
+        if tag == f"{_x}mergeCell":
+            merged += 1
+        elif tag == f"{_x}dataValidation":
+            dv += 1
+        elif tag == f"{_x}conditionalFormatting":
+            cf += 1
+        if tag != f"{_x}c":
+            continue
+        ref = el.get("r")
+        if ref is None:
+            col_no += 1
+            ref = f"{col_letters(col_no)}{row_no}"
+        else:
+            m = _ADDR.match(ref)
+            if m:
+                col_no = 0
+                for ch in m.group(1):
+                    col_no = col_no * 26 + ord(ch) - 64
+        t = el.get("t", "n")
+        f_el = el.find(f"{_x}f")
+        v_el = el.find(f"{_x}v")
+        try:
+            style = int(el.get("s", "0"))
+        except ValueError:
+            style = 0
+        if f_el is not None:
+            ftext = f_el.text or ""
+            if f_el.get("t") == "shared":
+                si = f_el.get("si", "")
+                if ftext:
+                    shared[si] = ftext
+                else:
+                    ftext = shared.get(si, "(shared)")
+            formulas[ref] = ftext or "(array)"
+            if _VOLATILE.search(ftext):
+                volatile.append(ref)
+        value: Cell | None = None
+        raw = v_el.text if v_el is not None else None
+        if t == "inlineStr":
+            is_el = el.find(f"{_x}is")
+            if is_el is not None:
+                value = ("s", "".join(x.text or "" for x in is_el.iter(f"{_x}t")))
+        elif raw is None:
+            if f_el is not None:
+                not_stored.append(ref)
+        elif t == "s":
+            try:
+                value = ("s", strings[int(raw)])
+            except (ValueError, IndexError):
+                value = ("s", "")
+        elif t == "str":
+            value = ("s", raw)
+        elif t == "b":
+            value = ("b", raw.strip() in ("1", "true"))
+        elif t == "e":
+            value = ("e", raw)
+        elif t == "d":
+            serial = _iso_serial(raw)
+            value = ("n", serial) if serial is not None else ("s", raw)
+        else:
+            try:
+                value = ("n", float(raw))
+            except ValueError:
+                value = ("s", raw)
+        if value is not None and not (value[0] == "s" and value[1] == "" and f_el is None):
+            cells[ref] = value
+            if value[0] == "s" and 0 <= style < len(font_of) and font_of[style]:
+                chars.setdefault(font_of[style], set()).update(c for c in str(value[1]) if not c.isspace())
+        used += 1
+        el.clear()
+        if used >= budget:
+            truncated = True
+            notes.append(f"sheet {name!r}: stopped after {MAX_CELLS} cells")
+            break
+    return (
+        Sheet(
+            name=name,
+            hidden=hidden,
+            cells=cells,
+            formulas=formulas,
+            not_stored=tuple(not_stored),
+            volatile=tuple(volatile),
+            merged=merged,
+            truncated=truncated,
+        ),
+        used,
+        dv,
+        cf,
+    )
