@@ -324,6 +324,8 @@ def _paragraphs(root: etree._Element, *, skip_notes: bool = False) -> list[etree
 
 def _count_common(pkg: _Package, root: etree._Element, counts: Counter[str], external: list[str]) -> None:
     """Images, charts, equations, objects, comments and links under *root*."""
+    for key in ("images", "charts", "equations", "ole_objects", "comments"):
+        counts.setdefault(key, 0)
     for el in root.iter(f"{_d}image"):
         frame = el.getparent()
         if frame is not None and (
