@@ -127,7 +127,13 @@ _FLAT_ODF = {
     InputFormat.ODP: InputFormat.FODP,
 }
 _CSV_NAMES = {".csv", ".tsv", ".tab", ".txt"}
-_XML_DANGER = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# Entity declarations, internal DTD subsets and DTDs fetched from a URL or an absolute path are attacks
+# (entity expansion, external entities). A bare public DTD name is not: LibreOffice writes
+# <!DOCTYPE ... "libraries.dtd"> into the Basic parts of every ODF file with macros, and never loads it.
+_XML_DANGER = re.compile(
+    rb"<!ENTITY|<!DOCTYPE[^>\[]*\[|<!DOCTYPE[^>]*(?:SYSTEM|PUBLIC)[^>]*[\"'](?:[a-z][a-z0-9+.-]*:|/|\\\\)",
+    re.IGNORECASE,
+)
 # References that make an office program fetch content from outside the file. Hyperlinks are not among
 # them: following one is the reader's choice, not the converter's.
 _EXTERNAL_REL = re.compile(
