@@ -41,8 +41,8 @@ def _soffice_pids() -> set[int]:
     return pids
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of *root* and all its descendants."""
+def _tree(root: int) -> tuple[set[int], int]:
+    """The descendants of *root*, and the resident memory (KiB) of *root* and all of them."""
     parent: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -57,15 +57,17 @@ def _tree_rss_kb(root: int) -> int:
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 rss[int(entry)] = int(line.split()[1])
-    total = 0
-    for pid in rss:
-        p = pid
+    total = rss.get(root, 0)
+    below: set[int] = set()
+    for pid in parent:
+        p = parent[pid]
         while p not in (0, 1):
             if p == root:
-                total += rss[pid]
+                below.add(pid)
+                total += rss.get(pid, 0)
                 break
             p = parent.get(p, 0)
-    return total
+    return below, total
 
 
 def main() -> int:
@@ -84,7 +86,7 @@ def main() -> int:
     if not files:
         print(f"no office documents under {args.corpus}", file=sys.stderr)
         return 2
-    before = _soffice_pids()
+    mine: set[int] = set()  # soffice processes this run started (other programs may run their own)
     peak = 0
     last_progress = time.monotonic()
     stop = threading.Event()
@@ -92,7 +94,9 @@ def main() -> int:
     def sample() -> None:
         nonlocal peak
         while not stop.wait(0.5):
-            peak = max(peak, _tree_rss_kb(os.getpid()))
+            below, rss = _tree(os.getpid())
+            peak = max(peak, rss)
+            mine.update(below & _soffice_pids())
             if time.monotonic() - last_progress > 5 * args.timeout + 60:
                 print("STALLED: no document finished for too long", file=sys.stderr)
                 os._exit(3)
@@ -121,7 +125,7 @@ def main() -> int:
     stop.set()
     elapsed = time.monotonic() - t0
     time.sleep(1)
-    leftover = _soffice_pids() - before
+    leftover = mine & _soffice_pids()
     print(f"files:             {len(files)}  ({elapsed:.0f}s, {len(files) / elapsed:.2f} files/s, "
           f"{args.workers} workers)")
     print(f"converted:         {counts['converted']}")
