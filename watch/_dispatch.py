@@ -118,7 +118,7 @@ class Dispatcher:
                 if self._paused_until is None:
                     log.error(
                         "intake paused: an output or staging disk is full (or the engine is unavailable); "
-                        "nothing partial was written; retrying every %.0f s",
+                        "nothing partial was written; retrying every %g s",
                         self.retry_interval_s,
                     )
                 self._paused_until = now + self.retry_interval_s

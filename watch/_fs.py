@@ -82,6 +82,8 @@ def move_durably(src: Path, dest: Path, placer: Placer = default_placer) -> None
         FileExistsError: *dest* holds different content.
         FileNotFoundError: Neither *src* nor *dest* exists.
     """
+    if src == dest or (src.exists() and src.resolve() == dest.resolve()):
+        return  # already in place: unlinking "the source" would remove the only copy
     if dest.exists():
         if src.exists():
             if os.path.samefile(src, dest) or sha256_file(src) == sha256_file(dest):

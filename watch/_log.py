@@ -85,7 +85,9 @@ def configure(*, verbosity: int = 0, json_logs: bool = False, log_file: Path | N
     root.handlers[:] = [handler]
     level = logging.DEBUG if verbosity > 0 else logging.INFO
     root.setLevel(level)
-    for noisy in ("watchdog", "fontTools", "PIL", "validators"):
+    # fontTools warns about every embedded subset font LibreOffice stamps with a zero date.
+    logging.getLogger("fontTools").setLevel(logging.ERROR if verbosity <= 0 else logging.DEBUG)
+    for noisy in ("watchdog", "PIL", "validators"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbosity <= 0 else logging.DEBUG)
     # pikepdf warns about every old-style metadata date it reads; the report carries what matters.
     logging.getLogger("pikepdf").setLevel(logging.ERROR if verbosity <= 0 else logging.DEBUG)

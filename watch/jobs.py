@@ -129,7 +129,7 @@ class Processor:
             else:
                 log.exception("%s: job %d failed inside qujat; it goes back to the queue", job.rel, job.id)
             try:
-                self.journal.release(job.id, f"{type(e).__name__}: {e}")
+                self.journal.release(job.id, f"{type(e).__name__}: {e}", counts=not full)
             except Exception as e2:  # noqa: BLE001 - the journal's disk may be the full one
                 log.error("cannot release job %d in the journal (%s); the restart will", job.id, e2)
             return Outcome.DISK_FULL if full else Outcome.RETRY
@@ -154,7 +154,7 @@ class Processor:
         first = self.journal.first_with_key(job)
         if first is not None:
             if first.state in (JobState.PENDING, JobState.CLAIMED, JobState.CONVERTED):
-                self.journal.release(job.id, f"waits for job {first.id} over the same bytes")
+                self.journal.release(job.id, f"waits for job {first.id} over the same bytes", counts=False)
                 return Outcome.WAIT
             if first.state is JobState.QUARANTINED and first.plan:
                 if not src.exists():
@@ -195,7 +195,7 @@ class Processor:
         if env is not None:
             outcome, why = env
             log.warning("%s: %s; the job goes back to the queue", job.rel, why)
-            self.journal.release(job.id, why)
+            self.journal.release(job.id, why, counts=False)
             return outcome
         identified = {
             "format": r.input_format,
@@ -382,7 +382,8 @@ class Processor:
         events: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = (),  # type: ignore[assignment]
     ) -> Outcome:
         tgt = self.target(job)
-        dest = self._reserve_one(tgt.quarantine)
+        # A retried input already lies in quarantine: quarantined again, it stays where it is.
+        dest = tgt.quarantine if tgt.quarantine == Path(job.source) else self._reserve_one(tgt.quarantine)
         kept: list[list[str]] = []
         if r is not None:
             # Outputs the converter set aside (a PDF that failed PDF/A, an ODF beside it) stay reviewable.

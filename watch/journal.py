@@ -411,14 +411,29 @@ class Journal:
             )
         return self.get(job_id)
 
-    def release(self, job_id: int, reason: str) -> None:
-        """Give a claim back: a claimed job returns to pending, a converted one stays converted."""
+    def release(self, job_id: int, reason: str, *, counts: bool = True) -> None:
+        """Give a claim back: a claimed job returns to pending, a converted one stays converted.
+
+        Args:
+            job_id: The job.
+            reason: Recorded with the ``released`` event.
+            counts: Whether the claim counts as an attempt; False when the document is not to blame
+                (it waits for a duplicate, the disk is full, the daemon is stopping).
+        """
         now = time.time()
         with self._tx() as db:
             db.execute(
                 "UPDATE jobs SET state = CASE WHEN state = ? THEN ? ELSE state END, claimed_by = NULL, "
-                "claim_expires = NULL, updated = ? WHERE id = ? AND state IN (?, ?)",
-                (JobState.CLAIMED, JobState.PENDING, now, job_id, JobState.CLAIMED, JobState.CONVERTED),
+                "claim_expires = NULL, attempts = attempts - ?, updated = ? WHERE id = ? AND state IN (?, ?)",
+                (
+                    JobState.CLAIMED,
+                    JobState.PENDING,
+                    0 if counts else 1,
+                    now,
+                    job_id,
+                    JobState.CLAIMED,
+                    JobState.CONVERTED,
+                ),
             )
             self._event(db, job_id, "released", "retry", {"reason": reason})
 
