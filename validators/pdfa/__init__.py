@@ -246,8 +246,12 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
         add("file:unreadable", str(path), str(e))
         return ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
 
-    for problem in _syntax.scan(data, fl.part):
-        add(_rule(fl, problem.clause), problem.where, problem.message)
+    try:
+        for problem in _syntax.scan(data, fl.part):
+            add(_rule(fl, problem.clause), problem.where, problem.message)
+    except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
+        log.warning("PDF/A syntax scan of %s failed: %s", path, e, exc_info=True)
+        add("qujat:internal", "file structure", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
 
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
     pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
@@ -271,9 +275,12 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
             if any(_no_output_intent(f) for f in pike_findings):
                 blending = [] if fl.part == 1 else _transparency.pages_without_blending_space(pdf)
                 pike_findings = [f for f in pike_findings if not _no_output_intent(f)]
-    except pikepdf.PdfError as e:
+    except (pikepdf.PdfError, pikepdf.PasswordError) as e:
         # pikepdf.pdfa has already reported the file as unreadable (pikepdf:internal)
         log.debug("pikepdf cannot open %s: %s", path, e)
+    except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
+        log.warning("PDF/A check of %s failed: %s", path, e, exc_info=True)
+        add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
 
     settled = _XMP_RULES[fl.part] if verdict is not None and verdict.parsed else frozenset()
     for f in pike_findings:

@@ -43,6 +43,9 @@ _TOKEN = re.compile(
     rb"|(?P<other>.)",
     re.DOTALL,
 )
+_COMMENT = re.compile(rb"%[^\r\n]*")
+_LOOSE_XREF_ENTRY = re.compile(rb"[\x00\t\x0c ]*(\d+)[\x00\t\x0c ]+(\d+)[\x00\t\x0c ]+([nf])[ \r\n]*")
+_LITERAL_STOP = re.compile(rb"[()\\]")
 _HEX_WS = re.compile(rb"[\x00\t\n\x0c\r ]")
 _NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
 _ENDSTREAM = b"endstream"
@@ -93,6 +96,7 @@ class _Scanner:
         self.part = part
         self.problems: list[SyntaxProblem] = []
         self._reported: set[tuple[str, str]] = set()
+        self._headers: dict[tuple[int, int], int] | None = None
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -114,7 +118,7 @@ class _Scanner:
             if c in WS:
                 pos += 1
             elif c == 0x25:  # a comment counts as white space between tokens
-                m = re.compile(rb"%[^\r\n]*").match(data, pos)
+                m = _COMMENT.match(data, pos)
                 pos = m.end() if m else pos + 1
             else:
                 break
@@ -128,9 +132,8 @@ class _Scanner:
         depth = 0
         n = len(data)
         i = pos
-        finder = re.compile(rb"[()\\]")
         while i < n:
-            m = finder.search(data, i)
+            m = _LITERAL_STOP.search(data, i)
             if m is None:
                 return n
             i = m.start()
@@ -332,9 +335,7 @@ class _Scanner:
                         f"entry {i} of subsection {start} is not a 20-byte cross-reference entry",
                     )
                     # Recover by lines, as readers do
-                    line = re.compile(
-                        rb"[\x00\t\x0c ]*(\d+)[\x00\t\x0c ]+(\d+)[\x00\t\x0c ]+([nf])[ \r\n]*"
-                    ).match(data, p)
+                    line = _LOOSE_XREF_ENTRY.match(data, p)
                     if line is None:
                         return section
                     off, gen, typ = int(line.group(1)), int(line.group(2)), line.group(3)
@@ -580,11 +581,7 @@ class _Scanner:
             if obj is None:
                 # A wrong offset does not hide an object from a reader, which finds it by its header;
                 # so it must not hide it from these checks either
-                found = None
-                for m in re.finditer(
-                    rb"(?<![0-9])%d[\x00\t\n\x0c\r ]+%d[\x00\t\n\x0c\r ]+obj" % (num, gen), data
-                ):
-                    found = m.start()
+                found = self.header_index().get((num, gen))
                 if found is None:
                     log.debug("obj %d %d is not in the file", num, gen)
                     continue
@@ -598,6 +595,15 @@ class _Scanner:
             ):
                 self.check_object_stream(obj)
         return self.problems
+
+    def header_index(self) -> dict[tuple[int, int], int]:
+        """Where each "n g obj" header is, the last one winning (built once, on first need)."""
+        if self._headers is None:
+            self._headers = {}
+            for m in _OBJ_HEADER.finditer(self.data):
+                if m.start() == 0 or self.data[m.start() - 1] in b"\r\n\t\x0c\x00 ":
+                    self._headers[(int(m.group(1)), int(m.group(3)))] = m.start()
+        return self._headers
 
     def check_object_stream(self, obj: _Obj) -> None:
         """Check the hex strings of the objects compressed in an object stream (ISO 19005 6.1.6)."""
