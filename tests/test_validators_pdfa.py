@@ -107,6 +107,8 @@ def test_claimed_flavour(tmp_path: Path, pdfa2b: bytes) -> None:
     path = tmp_path / "x.pdf"
     path.write_bytes(pdfa2b)
     assert claimed_flavour(path) == "2b"
+    path.write_bytes(pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<"))
+    assert claimed_flavour(path) == "2u"
     plain = tmp_path / "plain.pdf"
     pikepdf.new().save(plain)
     assert claimed_flavour(plain) is None

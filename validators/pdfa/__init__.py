@@ -86,19 +86,21 @@ def claimed_flavour(path: str | Path) -> str | None:
         path: The PDF file.
 
     Returns:
-        The claim as a flavour string (``"2b"``), or None if the file claims none or cannot be read.
+        The claim as written, lower-cased (``"2b"``, ``"1a"``), or None if the file claims none or
+        cannot be read. A claim is not a verdict: check it with `validate_pdfa`.
     """
     try:
         with pikepdf.open(path) as pdf:
-            meta = pdf.open_metadata()
-            part = meta.get("pdfaid:part")
-            conformance = meta.get("pdfaid:conformance")
-    except (pikepdf.PdfError, OSError, ValueError) as e:
+            raw = _metadata_bytes(pdf)
+    except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError) as e:
         log.debug("No PDF/A claim readable in %s: %s", path, e)
         return None
+    if raw is None:
+        return None
+    part, conformance = _xmp.read_identification(raw)
     if not part or not conformance:
         return None
-    return f"{str(part).strip()}{str(conformance).strip().lower()}"
+    return f"{part}{conformance.lower()}"
 
 
 def _metadata_bytes(pdf: pikepdf.Pdf) -> bytes | None:

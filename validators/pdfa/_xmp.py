@@ -527,6 +527,34 @@ def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict
     )
 
 
+def read_identification(raw: bytes) -> tuple[str | None, str | None]:
+    """Return (``pdfaid:part``, ``pdfaid:conformance``) as a packet states them, or None for each.
+
+    Reads UTF-8, UTF-16 and UTF-32 packets; a packet that cannot be read states nothing.
+    """
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        reencoded = reencode_packet(raw)
+        if reencoded is None:
+            return None, None
+        raw = reencoded
+    parser = etree.XMLParser(
+        recover=False, resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
+    )
+    try:
+        rdf = _find_rdf(etree.fromstring(raw, parser))
+    except (etree.XMLSyntaxError, ValueError):
+        return None, None
+    if rdf is None:
+        return None, None
+    found: dict[str, str] = {}
+    for uri, name, _prefix, node in top_level_properties(rdf):
+        if uri == S.PDFAID and node.form == "simple" and name in ("part", "conformance"):
+            found.setdefault(name, node.text.strip())
+    return found.get("part"), found.get("conformance")
+
+
 _PACKET_HEADER = re.compile(rb"<\?xpacket\s+(?!end\s*=)(.*?)\?>", re.DOTALL)
 _PACKET_RULES = {
     "bytes": ("6.7.5-1", "6.6.2.1-2"),
