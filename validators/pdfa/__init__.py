@@ -1,16 +1,23 @@
 """PDF/A verdicts: `validate_pdfa` checks a written file against one ISO 19005 flavour (1b, 2b, 2u, 3b).
 
-Three sources of findings make one verdict:
+One verdict is made from:
 
 - `pikepdf.pdfa`, an allowlist validator for 1b, 2b and 3b: it approves only what it recognises, but it
   reads the file through qpdf, which repairs byte-level syntax before anyone sees it;
-- `validators.pdfa._syntax`, a scanner of the raw bytes for the file-structure rules of clause 6.1
-  (header, cross-reference tables, trailers, stream and object syntax) that a parser cannot see;
-- `validators.pdfa._xmp`, which reads XMP properties as ISO 19005 does (predefined schemas and PDF/A
-  extension schemas) and so settles pikepdf's findings on those rules, which are often false alarms.
+- `_syntax`, a scanner of the raw bytes for the file-structure rules of clause 6.1 (header,
+  cross-reference tables, trailers, stream and object syntax) that a parser cannot see;
+- `_xmp`, which reads XMP properties as ISO 19005 does (the predefined schemas of `_xmp_schemas` and
+  PDF/A extension schemas), in the catalog's packet and in every other metadata stream;
+- `_transparency`, the one rule (ISO 19005-2/3 6.2.10-2) that pikepdf stands in for by refusing any
+  file without an OutputIntent;
+- `_fonts`, for 2u: the Unicode mapping of every font used for text (ISO 19005-2 6.2.11.7.2).
 
-2u is checked as 2b, plus the Unicode mapping of every font used for text (ISO 19005-2 6.2.11.7.2,
-`validators.pdfa._fonts`) and a conformance claim of U (or A, which includes U).
+pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
+and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
+the catalog, of UTF-16/32 packets in PDF/A-1 and of a missing OutputIntent. A finding of pikepdf's on
+an object's schema is never settled: pikepdf checks nothing below an object whose schema failed.
+
+2u is checked as 2b, plus `_fonts` and a conformance claim of U (or A, which includes U).
 """
 
 from __future__ import annotations

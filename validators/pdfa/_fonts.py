@@ -112,12 +112,16 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
         if isinstance(differences, pikepdf.Array):
             current = None
             for item in differences:
-                if isinstance(item, int) or (isinstance(item, pikepdf.Object) and item._type_code == 3):
-                    current = int(item)
-                elif current is not None:
+                if isinstance(item, pikepdf.Name):
                     if current == code:
-                        return agl.toUnicode(str(item)[1:]) if isinstance(item, pikepdf.Name) else ""
-                    current += 1
+                        return agl.toUnicode(str(item)[1:])
+                    if current is not None:
+                        current += 1
+                    continue
+                try:
+                    current = int(item)  # a code: the names that follow are for it and the next codes
+                except (TypeError, ValueError):
+                    current = None
         base_enc = encoding.get("/BaseEncoding")
         base = str(base_enc) if isinstance(base_enc, pikepdf.Name) else None
     elif isinstance(encoding, pikepdf.Name):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-WS = b"\x00\t\n\x0c\r "
+_WS = b"\x00\t\n\x0c\r "
 _EOL = re.compile(rb"\r\n|\r|\n")
 _HEADER = re.compile(rb"%PDF-(\d)\.(\d+)")
 _STARTXREF = re.compile(rb"startxref[\x00\t\n\x0c\r ]+(\d+)")
@@ -82,7 +82,7 @@ class _Section:
 
 @dataclass(slots=True)
 class _Dict:
-    """The top-level keys of a dictionary, each with the first few tokens of its value."""
+    """The top-level keys of a dictionary, each with the tokens of its value."""
 
     keys: dict[bytes, list[bytes]] = field(default_factory=dict)
     end: int = 0
@@ -115,7 +115,7 @@ class _Scanner:
         n = len(data)
         while pos < n:
             c = data[pos]
-            if c in WS:
+            if c in _WS:
                 pos += 1
             elif c == 0x25:  # a comment counts as white space between tokens
                 m = _COMMENT.match(data, pos)
