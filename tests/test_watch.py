@@ -432,7 +432,8 @@ def test_full_output_disk_pauses_intake_and_resumes(
     caplog.set_level("INFO")
     with _DaemonThread(cfg, fake_converter, placer=placer):
         _drop(samples, inbox, ["letter-kk", "letter-ru", "letter-en"])
-        wait_for(lambda: any("intake paused" in r.getMessage() for r in caplog.records), 20, "intake to pause")
+        paused = lambda: any("intake paused" in r.getMessage() for r in caplog.records)  # noqa: E731
+        wait_for(paused, 20, "intake to pause")
         n = len(attempts)
         time.sleep(1.5)
         assert len(attempts) <= n + 4, "while paused, one job tries again per retry interval"
