@@ -58,7 +58,13 @@ def _with_metadata(base: bytes, xmp: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(base)) as pdf:
         pdf.Root.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
         buf = io.BytesIO()
-        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+        # fix_metadata_version would have pikepdf rewrite the packet, and the test is about its exact form
+        pdf.save(
+            buf,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            compress_streams=False,
+            fix_metadata_version=False,
+        )
     return buf.getvalue()
 
 
@@ -404,6 +410,17 @@ def test_page_metadata_uses_the_catalog_declarations(
         pdf.save(buf)
     report = _check(tmp_path, buf.getvalue(), "2b")
     assert _rules(report) == rules, [f.to_dict() for f in report.findings]
+
+
+@pytest.mark.parametrize(("about", "passes"), [('rdf:about="uuid:1234"', True), ("", False)])
+def test_descriptions_about_different_resources(
+    tmp_path: Path, pdfa2b: bytes, about: str, passes: bool
+) -> None:
+    xmp = _xmp().replace(
+        b'<rdf:Description rdf:about="" xmlns:qj=', b"<rdf:Description " + about.encode() + b" xmlns:qj="
+    )
+    report = _check(tmp_path, _with_metadata(pdfa2b, xmp), "2b")
+    assert report.passed is passes, [f.to_dict() for f in report.findings]
 
 
 # -- PDF/A-2u -------------------------------------------------------------------------------------

@@ -211,7 +211,8 @@ def _about_only(f: pikepdf.pdfa.Finding) -> bool:
     veraPDF reads every top-level Description whatever its rdf:about (its corpus has a conforming
     file whose Descriptions differ). pikepdf leaves such a Description's properties out of its
     reading and says so; `_xmp` reads and checks them all, and pikepdf's other metadata checks only
-    get stricter without them (identification and document information must still be found).
+    get stricter without them (identification and document information must still be found). A
+    Description with no rdf:about at all is not settled.
     """
     return (
         f.kind == "unsupported"
@@ -296,7 +297,7 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
         spec, _, clause = f.rule.partition(":")
         if spec == fl.spec and clause in settled:
             continue
-        if verdict is not None and verdict.parsed and _about_only(f):
+        if verdict is not None and verdict.parsed and verdict.every_description_about and _about_only(f):
             continue
         kind = FindingKind.UNSUPPORTED if f.kind == "unsupported" else FindingKind.VIOLATION
         add(f.rule, f.where, f.message, kind)

@@ -112,6 +112,7 @@ class XmpVerdict:
         conformance: ``pdfaid:conformance`` as written, or None.
         declared: Properties the packet's extension schemas declare: namespace -> name -> type.
         structs: Every structure type known after reading the packet, predefined or declared.
+        every_description_about: True if every top-level rdf:Description has an rdf:about.
     """
 
     parsed: bool
@@ -120,6 +121,7 @@ class XmpVerdict:
     conformance: str | None = None
     declared: dict[str, dict[str, str]] = field(default_factory=dict)
     structs: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    every_description_about: bool = True
 
 
 def _split(tag: str) -> tuple[str, str]:
@@ -524,6 +526,9 @@ def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict
         conformance=conformance,
         declared=checker.declared,
         structs=checker.structs,
+        every_description_about=all(
+            d.get(_RDF_ABOUT) is not None for d in _elements(rdf) if d.tag == f"{{{RDF}}}Description"
+        ),
     )
 
 
