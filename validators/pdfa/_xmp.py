@@ -180,6 +180,8 @@ def parse_value(elem: etree._Element) -> Node:
         child = children[0]
         kind = _ARRAYS.get(child.tag)
         if kind is not None:
+            if child.attrib:
+                return Node("invalid")  # XMP gives an array no attributes (and no qualifiers)
             items = []
             for li in _elements(child):
                 if li.tag != f"{{{RDF}}}li":
