@@ -449,3 +449,37 @@ def test_presentation_slide_and_notes_lost(tmp_path: Path) -> None:
     )
     codes = {f.code for f in _problems(compare(src, inventory(odp)))}
     assert {"slide_lost", "speaker_notes_lost", "text_changed"} <= codes
+
+
+def test_volatile_field_results_are_not_text(tmp_path: Path) -> None:
+    """Today's date in a DATE field is not a change of the text; a DOCPROPERTY result is text."""
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Dated </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> DATE \\@ "dd.MM.yyyy" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>01.01.2026</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:p><w:fldSimple w:instr=" PAGE "><w:r><w:t>7</w:t></w:r></w:fldSimple></w:p>'
+        '<w:p><w:fldSimple w:instr=" DOCPROPERTY Company "><w:r><w:t>ACME</w:t></w:r></w:fldSimple></w:p>'
+    )
+    inv = inventory(make_docx(tmp_path / "f.docx", body))
+    assert inv.text == "Dated ACME"
+    assert inv.counts["fields"] == 3
+
+
+def test_colour_scale_lost_in_strict_odf(tmp_path: Path) -> None:
+    sheet = (
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+        '<conditionalFormatting sqref="A1:A5"><cfRule type="colorScale" priority="1"><colorScale>'
+        '<cfvo type="min"/><cfvo type="max"/><color rgb="FFFF0000"/><color rgb="FF00FF00"/></colorScale>'
+        "</cfRule></conditionalFormatting>"
+    )
+    src = inventory(make_xlsx(tmp_path / "cf.xlsx", {"Sheet1": sheet}))
+    assert src.counts["conditional_formats_advanced"] == 1
+    out = make_odf(
+        tmp_path / "cf.ods",
+        '<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="float" '
+        'office:value="1"/></table:table-row></table:table>',
+        kind="spreadsheet",
+    )
+    [f] = [f for f in compare(src, inventory(out)) if f.code == "conditional_format_lost"]
+    assert f.severity is FidelitySeverity.WARNING and "colour scale" in f.message

@@ -80,6 +80,12 @@ _RULES: dict[str, _Rule] = {
     "conditional_formats": _Rule(
         "conditional_format_lost", "a conditional format", "conditional formats", WARNING, presence=True
     ),
+    "conditional_formats_advanced": _Rule(
+        "conditional_format_lost",
+        "a colour scale, data bar or icon set",
+        "colour scales, data bars or icon sets",
+        WARNING,
+    ),
     "defined_names": _Rule("defined_name_lost", "a named range", "named ranges", WARNING),
 }
 # What a PDF inventory can say that is comparable: links it draws as annotations may be added by the

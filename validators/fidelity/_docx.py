@@ -14,6 +14,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -50,6 +51,21 @@ _CONTENT_RELS = (
     "/aFChunk",
 )
 _LINK_FIELDS = ("INCLUDEPICTURE", "INCLUDETEXT", "LINK", "IMPORT")
+# Fields whose shown result changes by itself when the document is opened, printed or laid out again:
+# their text is left out of the comparison (today's date is not a loss of last year's).
+_VOLATILE_FIELDS = frozenset(
+    {
+        "DATE", "TIME", "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PRINTDATE", "SAVEDATE",
+        "EDITTIME", "NUMWORDS", "NUMCHARS", "FILESIZE", "PAGEREF", "USERNAME", "FILENAME",
+    }
+)  # fmt: skip
+
+
+def _field_kind(instr: str) -> str:
+    words = instr.split()
+    return words[0].upper() if words else ""
+
+
 _FIELD_TARGET = re.compile(r'^\s*\w+\s+(?:\\\w\s+)*"?([^"\\]+)"?')
 
 
@@ -216,6 +232,12 @@ class _Walker:
         self.hidden: list[str] = []
         self.fonts: dict[str, set[str]] = {}
         self.headings = 0
+        # Open complex fields: [instruction so far, in the result part yet?]
+        self.fields: list[list[Any]] = []
+
+    def _volatile_result(self) -> bool:
+        """Inside the shown result of a field that changes by itself (a date, a page number)?"""
+        return any(res and _field_kind(instr) in _VOLATILE_FIELDS for instr, res in self.fields)
 
     def walk_paragraph(self, p: etree._Element) -> None:
         ppr = p.find(f"{_w}pPr")
@@ -253,6 +275,8 @@ class _Walker:
             if tag == f"{_w}r":
                 self._run(child, buf, pchain)
                 continue
+            if tag == f"{_w}fldSimple" and _field_kind(child.get(f"{_w}instr", "")) in _VOLATILE_FIELDS:
+                continue
             self._collect(child, buf, pchain)
 
     def _run(self, r: etree._Element, buf: list[str], pchain: list[_Style]) -> None:
@@ -267,6 +291,20 @@ class _Walker:
         pieces: list[str] = []
         for child in r:
             name = local(child.tag)
+            if name == "fldChar":
+                kind = child.get(f"{_w}fldCharType")
+                if kind == "begin":
+                    self.fields.append(["", False])
+                elif kind == "separate" and self.fields:
+                    self.fields[-1][1] = True
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+                continue
+            if name == "instrText" and self.fields:
+                self.fields[-1][0] += child.text or ""
+                continue
+            if self._volatile_result():
+                continue
             if name == "t":
                 pieces.append(child.text or "")
             elif name in ("tab", "br", "cr"):

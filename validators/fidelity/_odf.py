@@ -703,6 +703,9 @@ def _spreadsheet(
             if st.get(f"{_s}family") == "table-cell" and st.find(f"{_s}map") is not None
         )
     counts["conditional_formats"] = cond
+    counts["conditional_formats_advanced"] = sum(
+        1 for _ in body.iter(f"{{{CALCEXT}}}color-scale", f"{{{CALCEXT}}}data-bar", f"{{{CALCEXT}}}icon-set")
+    )
     # Print titles and areas come back from Excel files as names; Excel does not count them as names.
     counts["defined_names"] = sum(
         1

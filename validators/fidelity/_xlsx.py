@@ -38,6 +38,8 @@ _x = f"{{{S}}}"
 _VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|OFFSET|INDIRECT|INFO|CELL)\s*\(", re.IGNORECASE)
 _EPOCH = date(1899, 12, 30)
 _ADDR = re.compile(r"^([A-Z]+)(\d+)$")
+# Conditional formats that colour by value (scales, bars, icons): strict ODF has no markup for them.
+_ADVANCED_CF = frozenset({"colorScale", "dataBar", "iconSet"})
 
 
 def _cell_fonts(root: etree._Element | None) -> list[str]:
@@ -122,10 +124,11 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
                 counts["charts"] += _charts_of(zf, prels, notes)
                 sheets.append(Sheet(name=name, hidden=hidden))
                 continue
-            sheet, used, dv, cf = _sheet(zf, part, name, hidden, strings, font_of, budget, notes, chars)
+            sheet, used, dv, cf, cfa = _sheet(zf, part, name, hidden, strings, font_of, budget, notes, chars)
             budget -= used
             counts["data_validations"] += dv
             counts["conditional_formats"] += cf
+            counts["conditional_formats_advanced"] += cfa
             sheets.append(sheet)
             if not hidden:
                 texts.extend(normalise(str(v[1])) for v in sheet.cells.values() if v[0] == "s")
@@ -144,7 +147,7 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
     counts["merged_cells"] = sum(s.merged for s in sheets)
     for key in ("charts", "images", "comments", "defined_names", "external_links"):
         counts.setdefault(key, 0)
-    for key in ("data_validations", "conditional_formats", "pivot_tables"):
+    for key in ("data_validations", "conditional_formats", "conditional_formats_advanced", "pivot_tables"):
         counts.setdefault(key, 0)
     return Inventory(
         path=str(path),
@@ -197,7 +200,7 @@ def _sheet(
     budget: int,
     notes: list[str],
     chars: dict[str, set[str]],
-) -> tuple[Sheet, int, int, int]:
+) -> tuple[Sheet, int, int, int, int]:
     """One worksheet's cells, formulas and merged ranges, with its data-validation and
     conditional-format counts; *budget* cells at most."""
     data = read_part(zf, part, notes)
@@ -205,11 +208,11 @@ def _sheet(
     formulas: dict[str, str] = {}
     not_stored: list[str] = []
     volatile: list[str] = []
-    merged = dv = cf = 0
+    merged = dv = cf = cf_advanced = 0
     truncated = False
     used = 0
     if data is None:
-        return Sheet(name=name, hidden=hidden), 0, 0, 0
+        return Sheet(name=name, hidden=hidden), 0, 0, 0, 0
     shared: dict[str, str] = {}
     row_no = 0
     col_no = 0
@@ -226,6 +229,8 @@ def _sheet(
             dv += 1
         elif tag == f"{_x}conditionalFormatting":
             cf += 1
+        elif tag == f"{_x}cfRule" and el.get("type") in _ADVANCED_CF:
+            cf_advanced += 1
         if tag != f"{_x}c":
             continue
         ref = el.get("r")
@@ -308,4 +313,5 @@ def _sheet(
         used,
         dv,
         cf,
+        cf_advanced,
     )
