@@ -483,3 +483,16 @@ def test_colour_scale_lost_in_strict_odf(tmp_path: Path) -> None:
     )
     [f] = [f for f in compare(src, inventory(out)) if f.code == "conditional_format_lost"]
     assert f.severity is FidelitySeverity.WARNING and "colour scale" in f.message
+
+
+def test_cell_text_keeps_spaces_tabs_and_lines(tmp_path: Path) -> None:
+    sheet = '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">a  b\tc\nd</t></is></c></row></sheetData>'
+    src = inventory(make_xlsx(tmp_path / "s.xlsx", {"Sheet1": sheet}))
+    out = make_odf(
+        tmp_path / "s.ods",
+        '<table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string">'
+        "<text:p>a <text:s/>b<text:tab/>c</text:p><text:p>d</text:p></table:table-cell></table:table-row>"
+        "</table:table>",
+        kind="spreadsheet",
+    )
+    assert inventory(out).sheets[0].cells["A1"] == src.sheets[0].cells["A1"] == ("s", "a  b\tc\nd")

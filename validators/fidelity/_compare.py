@@ -86,6 +86,9 @@ _RULES: dict[str, _Rule] = {
         "colour scales, data bars or icon sets",
         WARNING,
     ),
+    "sparklines": _Rule(
+        "sparkline_lost", "a sparkline (in-cell chart)", "sparklines (in-cell charts)", WARNING
+    ),
     "defined_names": _Rule("defined_name_lost", "a named range", "named ranges", WARNING),
 }
 # What a PDF inventory can say that is comparable: links it draws as annotations may be added by the

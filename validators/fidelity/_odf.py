@@ -582,9 +582,7 @@ def _cell_value(cell: etree._Element) -> Cell | None:
         return ("n", v) if v is not None else None
     if vt == "boolean":
         return ("b", cell.get(f"{_o}boolean-value", "false") == "true")
-    text = "\n".join(
-        normalise_cell("".join(p.itertext())) for p in cell.iter(f"{_t}p") if not _inside_annotation(p, cell)
-    )
+    text = "\n".join(cell_text(p) for p in cell.iter(f"{_t}p") if not _inside_annotation(p, cell))
     if vt == "string" or text:
         if cvt == "error" or (cell.get(f"{_tb}formula") and text.startswith(("#", "Err:"))):
             return ("e", text)
@@ -593,8 +591,24 @@ def _cell_value(cell: etree._Element) -> Cell | None:
     return None
 
 
-def normalise_cell(text: str) -> str:
-    return text.replace("\u00a0", " ")
+def cell_text(el: etree._Element) -> str:
+    """A cell paragraph's text as the cell holds it: ``text:s`` runs of spaces, tabs and line breaks kept."""
+    out = [el.text or ""]
+    for child in el:
+        name = local(child.tag)
+        if name == "s":
+            try:
+                out.append(" " * max(1, int(child.get(f"{_t}c", "1"))))
+            except ValueError:
+                out.append(" ")
+        elif name == "tab":
+            out.append("\t")
+        elif name == "line-break":
+            out.append("\n")
+        elif name != "annotation":
+            out.append(cell_text(child))
+        out.append(child.tail or "")
+    return "".join(out).replace("\u00a0", " ")
 
 
 def _inside_annotation(p: etree._Element, stop: etree._Element) -> bool:
@@ -702,6 +716,7 @@ def _spreadsheet(
             for st in auto.iter(f"{_s}style")
             if st.get(f"{_s}family") == "table-cell" and st.find(f"{_s}map") is not None
         )
+    counts["sparklines"] = sum(1 for _ in body.iter(f"{{{CALCEXT}}}sparkline"))
     counts["conditional_formats"] = cond
     counts["conditional_formats_advanced"] = sum(
         1 for _ in body.iter(f"{{{CALCEXT}}}color-scale", f"{{{CALCEXT}}}data-bar", f"{{{CALCEXT}}}icon-set")

@@ -40,6 +40,7 @@ _EPOCH = date(1899, 12, 30)
 _ADDR = re.compile(r"^([A-Z]+)(\d+)$")
 # Conditional formats that colour by value (scales, bars, icons): strict ODF has no markup for them.
 _ADVANCED_CF = frozenset({"colorScale", "dataBar", "iconSet"})
+_SPARKLINE = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}sparkline"
 
 
 def _cell_fonts(root: etree._Element | None) -> list[str]:
@@ -124,11 +125,14 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
                 counts["charts"] += _charts_of(zf, prels, notes)
                 sheets.append(Sheet(name=name, hidden=hidden))
                 continue
-            sheet, used, dv, cf, cfa = _sheet(zf, part, name, hidden, strings, font_of, budget, notes, chars)
+            sheet, used, (dv, cf, cfa, spark) = _sheet(
+                zf, part, name, hidden, strings, font_of, budget, notes, chars
+            )
             budget -= used
             counts["data_validations"] += dv
             counts["conditional_formats"] += cf
             counts["conditional_formats_advanced"] += cfa
+            counts["sparklines"] += spark
             sheets.append(sheet)
             if not hidden:
                 texts.extend(normalise(str(v[1])) for v in sheet.cells.values() if v[0] == "s")
@@ -148,6 +152,8 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
     for key in ("charts", "images", "comments", "defined_names", "external_links"):
         counts.setdefault(key, 0)
     for key in ("data_validations", "conditional_formats", "conditional_formats_advanced", "pivot_tables"):
+        counts.setdefault(key, 0)
+    for key in ("sparklines",):
         counts.setdefault(key, 0)
     return Inventory(
         path=str(path),
@@ -200,19 +206,19 @@ def _sheet(
     budget: int,
     notes: list[str],
     chars: dict[str, set[str]],
-) -> tuple[Sheet, int, int, int, int]:
-    """One worksheet's cells, formulas and merged ranges, with its data-validation and
-    conditional-format counts; *budget* cells at most."""
+) -> tuple[Sheet, int, tuple[int, int, int, int]]:
+    """One worksheet's cells, formulas and merged ranges, with its data-validation,
+    conditional-format and sparkline counts; *budget* cells at most."""
     data = read_part(zf, part, notes)
     cells: dict[str, Cell] = {}
     formulas: dict[str, str] = {}
     not_stored: list[str] = []
     volatile: list[str] = []
-    merged = dv = cf = cf_advanced = 0
+    merged = dv = cf = cf_advanced = sparklines = 0
     truncated = False
     used = 0
     if data is None:
-        return Sheet(name=name, hidden=hidden), 0, 0, 0, 0
+        return Sheet(name=name, hidden=hidden), 0, (0, 0, 0, 0)
     shared: dict[str, str] = {}
     row_no = 0
     col_no = 0
@@ -231,6 +237,8 @@ def _sheet(
             cf += 1
         elif tag == f"{_x}cfRule" and el.get("type") in _ADVANCED_CF:
             cf_advanced += 1
+        elif tag == _SPARKLINE:
+            sparklines += 1
         if tag != f"{_x}c":
             continue
         ref = el.get("r")
@@ -311,7 +319,5 @@ def _sheet(
             truncated=truncated,
         ),
         used,
-        dv,
-        cf,
-        cf_advanced,
+        (dv, cf, cf_advanced, sparklines),
     )
