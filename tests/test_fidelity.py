@@ -486,7 +486,10 @@ def test_colour_scale_lost_in_strict_odf(tmp_path: Path) -> None:
 
 
 def test_cell_text_keeps_spaces_tabs_and_lines(tmp_path: Path) -> None:
-    sheet = '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">a  b\tc\nd</t></is></c></row></sheetData>'
+    sheet = (
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">a  b\tc\nd</t></is></c>'
+        "</row></sheetData>"
+    )
     src = inventory(make_xlsx(tmp_path / "s.xlsx", {"Sheet1": sheet}))
     out = make_odf(
         tmp_path / "s.ods",
