@@ -287,6 +287,7 @@ def run_ocrmypdf(
     image_dpi: int | None = None,
     pages: Sequence[int] | None = None,
     jobs: int | None = None,
+    deskew: bool = False,
     extra_args: Sequence[str] = (),
 ) -> OcrRun:
     """OCR *src* (a PDF or an image) into *dest* with ocrmypdf, bounded by *timeout_s*.
@@ -306,6 +307,7 @@ def run_ocrmypdf(
         image_dpi: For an image without a usable resolution, the one to assume.
         pages: For a PDF, OCR only these pages (1-based); the others are copied unchanged.
         jobs: Worker processes for ocrmypdf (default: one per CPU).
+        deskew: Straighten each OCR'd page first; the output then shows the straightened image.
         extra_args: Further ocrmypdf options.
 
     Returns:
@@ -347,6 +349,8 @@ def run_ocrmypdf(
         args += ["--pages", ",".join(str(p) for p in pages)]
     if jobs:
         args += ["--jobs", str(jobs)]
+    if deskew:
+        args.append("--deskew")
     args += [*extra_args, "--", str(src), str(dest)]
     # ocrmypdf makes its temporary folder with tempfile, so TMPDIR puts it where we can read the hOCR.
     env = {**os.environ, "TMPDIR": str(tmp)}

@@ -136,7 +136,8 @@ class Converter:
             done.put(f)
             slots.release()
 
-        with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="qujat-doc") as ex:
+        ex = ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="qujat-doc")
+        try:
             submitted = 0
             for src in sources:
                 while not slots.acquire(timeout=0.05):
@@ -149,6 +150,17 @@ class Converter:
             while submitted:
                 submitted -= 1
                 yield done.get().result()
+        except GeneratorExit:
+            # The caller stopped iterating: drop what has not started, let what is in flight finish.
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): stop the engine now, so the documents in flight fail at once
+            # instead of finishing first. The Converter is closed afterwards.
+            ex.shutdown(wait=False, cancel_futures=True)
+            self.close(kill=True)
+            raise
+        ex.shutdown(wait=True)
 
     def close(self, *, kill: bool = False) -> None:
         """Stop every worker; no soffice survives. ``kill=True`` stops them at once."""

@@ -192,3 +192,32 @@ def test_cli_leaves_no_soffice(sample, tmp_path: Path) -> None:
     assert _wait_gone(seen, timeout=2) == set()
     lines = [json.loads(x) for x in proc.stdout.read().splitlines()] if proc.stdout else []
     assert sorted(x["status"] for x in lines) == ["converted"] * 3
+
+
+@pytest.mark.soffice
+def test_cli_sigterm_mid_run_stops_promptly(samples, tmp_path: Path) -> None:
+    srcs = [str(p) for name, p in samples.items() if not name.startswith("bad")] * 3
+    proc = subprocess.Popen(
+        [
+            str(REPO / ".venv/bin/qujat"),
+            "convert",
+            *srcs,
+            "--out",
+            str(tmp_path / "o"),
+            "--overwrite",
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("converted")  # the pool is up and working
+    seen = descendants(proc.pid) & soffice_pids()
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 130
+    assert time.monotonic() - t0 < 15, "in-flight documents should be abandoned, not finished"
+    assert seen and _wait_gone(seen, timeout=5) == set()
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.endswith(".part")], "a partial file was left"

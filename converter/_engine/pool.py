@@ -102,6 +102,9 @@ class _Slot(threading.Thread):
             job, fut, staging = item
             if not fut.set_running_or_notify_cancel():
                 continue
+            if self.pool._closed:
+                fut.set_exception(EngineStartFailed("closed", "the engine pool is closed"))
+                continue
             try:
                 fut.set_result(self._convert(job, staging))
             except BaseException as e:  # noqa: BLE001 - every failure goes back to the caller
@@ -120,6 +123,8 @@ class _Slot(threading.Thread):
             except EngineError as e:
                 log.warning("worker %d: health probe failed (%s); restarting", self.index, e)
         if not w.alive:
+            if self.pool._closed:
+                raise EngineStartFailed("closed", "the engine pool is closed")
             w.start(self.pool.engine_startup_timeout)
             self.pool._count_start()
 
@@ -270,7 +275,7 @@ class EnginePool:
         self._closed = True
         if kill:
             for s in self._slots:
-                s.worker.kill()
+                s.worker.signal_kill()
         for _ in self._slots:
             self._jobs.put(_STOP)
         for s in self._slots:

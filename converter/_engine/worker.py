@@ -129,6 +129,15 @@ class WorkerProcess:
                 pass
         self._buf = b""
 
+    def signal_kill(self) -> None:
+        """Kill the process group from any thread; the owning thread sees end-of-file and cleans up."""
+        proc = self._proc
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     def close(self, timeout: float = 15.0) -> None:
         """Ask the worker to quit (soffice terminates cleanly); kill it if it does not in time."""
         if self.alive:
@@ -177,7 +186,8 @@ class WorkerProcess:
 
     def _read_message(self, timeout: float) -> dict[str, Any]:
         proc = self._proc
-        assert proc is not None and proc.stdout is not None
+        if proc is None or proc.stdout is None:
+            raise EngineCrashed("engine_crashed", "engine worker is not running")
         fd = proc.stdout.fileno()
         deadline = time.monotonic() + timeout
         with selectors.DefaultSelector() as sel:
