@@ -201,6 +201,7 @@ class _Fonts:
         self.display_none: set[str] = set()
         self.default: dict[str, dict[str, str]] = {}
         self.hidden_tables: set[str] = set()
+        self._cache: dict[tuple[str, str], dict[str, str]] = {}
         for root in roots:
             if root is None:
                 continue
@@ -234,6 +235,12 @@ class _Fonts:
                     self.parent[skey] = st.get(f"{_s}parent-style-name", "")
 
     def resolve(self, family: str, name: str | None) -> dict[str, str]:
+        key = (family, name or "")
+        if key not in self._cache:
+            self._cache[key] = self._resolve(family, name)
+        return self._cache[key]
+
+    def _resolve(self, family: str, name: str | None) -> dict[str, str]:
         out: dict[str, str] = {}
         seen: set[str] = set()
         while name and name not in seen:
@@ -253,7 +260,7 @@ class _TextWalker:
         self.fonts = fonts
         self.paragraphs: list[str] = []
         self.hidden: list[str] = []
-        self.chars: dict[str, set[str]] = {}
+        self._pending: dict[tuple[tuple[str, str], ...], set[str]] = {}
 
     def paragraph(self, p: etree._Element, store: bool = True) -> str:
         pfonts = self.fonts.resolve("paragraph", p.get(f"{_t}style-name"))
@@ -271,13 +278,23 @@ class _TextWalker:
             self.hidden.append(text)
             return
         buf.append(text)
-        for ch in set(text):
-            if ch.isspace():
-                continue
-            key = {"ascii": "latin", "hAnsi": "latin", "eastAsia": "ea", "cs": "cs"}[font_key(ch)]
-            fam = fonts.get(key) or fonts.get("latin")
-            if fam:
-                self.chars.setdefault(fam, set()).add(ch)
+        # Characters are attributed to fonts once per distinct font setting, at the end (`font_chars`):
+        # per piece of text that would cost a lookup per character.
+        self._pending.setdefault(tuple(sorted(fonts.items())), set()).update(text)
+
+    def font_chars(self) -> dict[str, str]:
+        """Requested font family -> the distinct characters set in it."""
+        chars: dict[str, set[str]] = {}
+        for setting, pending in self._pending.items():
+            fonts = dict(setting)
+            for ch in pending:
+                if ch.isspace():
+                    continue
+                key = {"ascii": "latin", "hAnsi": "latin", "eastAsia": "ea", "cs": "cs"}[font_key(ch)]
+                fam = fonts.get(key) or fonts.get("latin")
+                if fam:
+                    chars.setdefault(fam, set()).add(ch)
+        return {f: "".join(sorted(c))[:2000] for f, c in sorted(chars.items())}
 
     def _inline(self, el: etree._Element, buf: list[str], fonts: dict[str, str], hidden: bool) -> None:
         self._add(el.text or "", fonts, buf, hidden)
@@ -491,7 +508,7 @@ def _text(
         paragraphs=tuple(body_paras + other_paras),
         counts=dict(counts),
         tables=tables,
-        fonts={f: "".join(sorted(c))[:2000] for f, c in sorted(walker.chars.items())},
+        fonts=walker.font_chars(),
         pages=_page_count(pkg),
         macros=macros,
         external=tuple(dict.fromkeys(external)),
@@ -817,7 +834,7 @@ def _presentation(
         paragraphs=tuple(paras),
         counts=dict(counts),
         tables=tuple(tables),
-        fonts={f: "".join(sorted(c))[:2000] for f, c in sorted(walker.chars.items())},
+        fonts=walker.font_chars(),
         pages=len(pages),
         macros=macros,
         external=tuple(dict.fromkeys(external)),
