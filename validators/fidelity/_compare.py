@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 INFO, WARNING, ERROR = FidelitySeverity.INFO, FidelitySeverity.WARNING, FidelitySeverity.ERROR
 
 # Letters and digits apart: a PDF glues a footnote's number to the word before it ("кириллицы3").
-_WORD = re.compile(r"[^\W\d_]+|\d+")
+# Chinese, Japanese and Korean are written without spaces: each ideograph or syllable is its own token, so a
+# line break that a PDF puts inside a run of them changes nothing.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+")
 _COMPOUND = re.compile(r"(\w+)-(\w+)")
 #: Share of the source's words missing from an output above which text is an error, and a warning.
 TEXT_ERROR_SHARE = 0.10
@@ -451,14 +454,53 @@ def _order(addr: str) -> tuple[int, int]:
         return (0, 0)
 
 
+def _pair_sheets(source: tuple[Sheet, ...], output: tuple[Sheet, ...]) -> list[tuple[Sheet, Sheet | None]]:
+    """Source sheets with their output sheets: by name, then the unmatched ones in order (renamed)."""
+    by_name = {s.name: s for s in output}
+    matched = {s.name for s in source if s.name in by_name}
+    spare = [s for s in output if s.name not in matched]
+    pairs: list[tuple[Sheet, Sheet | None]] = []
+    for sheet in source:
+        if sheet.name in by_name:
+            pairs.append((sheet, by_name[sheet.name]))
+        else:
+            pairs.append((sheet, spare.pop(0) if spare else None))
+    return pairs
+
+
+def _range(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    a, _, b = ref.replace("$", "").partition(":")
+    try:
+        return split_address(a), split_address(b or a)
+    except ValueError:
+        return (0, 0), (-1, -1)
+
+
+def _within(addr: str, rng: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    r, c = _order(addr)
+    (r1, c1), (r2, c2) = rng
+    return r1 <= r <= r2 and c1 <= c <= c2
+
+
 def _cells(source: Inventory, output: Inventory, where: str) -> list[FidelityFinding]:
     out: list[FidelityFinding] = []
-    by_name: dict[str, Sheet] = {s.name: s for s in output.sheets}
     not_stored = 0
     changed: list[tuple[str, str, Cell, Cell | None]] = []
+    pivot_changed: dict[str, list[str]] = {}
     total_changed = 0
-    for sheet in source.sheets:
-        other = by_name.get(sheet.name)
+    for sheet, other in _pair_sheets(source.sheets, output.sheets):
+        if other is not None and other.name != sheet.name:
+            out.append(
+                FidelityFinding(
+                    code="sheet_renamed",
+                    severity=WARNING,
+                    where=f"{where}: {other.name}",
+                    message=f"the sheet “{sheet.name}” is called “{other.name}” in the output; formulas and "
+                    "links elsewhere that name it may no longer find it",
+                    source_value=sheet.name,
+                    output_value=other.name,
+                )
+            )
         if other is None:
             if sheet.cells:
                 out.append(
@@ -474,11 +516,15 @@ def _cells(source: Inventory, output: Inventory, where: str) -> list[FidelityFin
             continue
         not_stored += len(sheet.not_stored)
         volatile = set(sheet.volatile)
+        pivots = [_range(r) for r in sheet.pivot_ranges]
         for addr in sorted(sheet.cells, key=_order):
             if addr in volatile:
                 continue
             a, b = sheet.cells[addr], other.cells.get(addr)
             if not _same(a, b):
+                if any(_within(addr, r) for r in pivots):
+                    pivot_changed.setdefault(sheet.name, []).append(addr)
+                    continue
                 total_changed += 1
                 if len(changed) < MAX_CELL_FINDINGS:
                     changed.append((sheet.name, addr, a, b))
@@ -517,6 +563,19 @@ def _cells(source: Inventory, output: Inventory, where: str) -> list[FidelityFin
                 message=f"{total_changed} cells differ in all; the first {len(changed)} are listed one by "
                 "one",
                 source_value=total_changed,
+            )
+        )
+    for name, addrs in pivot_changed.items():
+        shown = ", ".join(addrs[:10]) + (f" and {len(addrs) - 10} more" if len(addrs) > 10 else "")
+        out.append(
+            FidelityFinding(
+                code="pivot_table_changed",
+                severity=WARNING,
+                where=f"{where}: {name}",
+                message=f"a pivot table on sheet “{name}” was rebuilt by the converter and {len(addrs)} of "
+                f"its cells read differently ({shown}); labels such as “Grand Total” are often renamed, "
+                "check the figures",
+                output_value=len(addrs),
             )
         )
     if not_stored:

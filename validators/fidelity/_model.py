@@ -45,6 +45,7 @@ class Sheet:
         not_stored: Formula cells whose result the file does not store (openpyxl-written workbooks).
         volatile: Formula cells whose result legitimately changes on recalculation (TODAY, NOW, RAND...).
         merged: Number of merged ranges.
+        pivot_ranges: Where pivot tables put their output (``A3:C20``): the converter rebuilds them.
         truncated: True if the sheet was larger than the bound and only its start was read.
     """
 
@@ -55,6 +56,7 @@ class Sheet:
     not_stored: tuple[str, ...] = ()
     volatile: tuple[str, ...] = ()
     merged: int = 0
+    pivot_ranges: tuple[str, ...] = ()
     truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +68,7 @@ class Sheet:
             "not_stored": list(self.not_stored),
             "volatile": list(self.volatile),
             "merged": self.merged,
+            "pivot_ranges": list(self.pivot_ranges),
             "truncated": self.truncated,
         }
 

@@ -13,6 +13,7 @@ import logging
 import re
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -132,6 +133,9 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
             sheet, used, (dv, cf, cfa, spark) = _sheet(
                 zf, part, name, hidden, strings, font_of, budget, notes, chars
             )
+            pivots = _pivot_ranges(zf, prels, notes)
+            if pivots:
+                sheet = replace(sheet, pivot_ranges=pivots)
             budget -= used
             counts["data_validations"] += dv
             counts["conditional_formats"] += cf
@@ -171,6 +175,19 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
         sheets=tuple(sheets),
         notes=tuple(notes),
     )
+
+
+def _pivot_ranges(
+    zf: zipfile.ZipFile, prels: dict[str, tuple[str, str, bool]], notes: list[str]
+) -> tuple[str, ...]:
+    out = []
+    for typ, t, ext in prels.values():
+        if typ.endswith("/pivotTable") and not ext:
+            root = parse_part(zf, t, notes)
+            loc = root.find(f"{_x}location") if root is not None else None
+            if loc is not None and loc.get("ref"):
+                out.append(loc.get("ref", ""))
+    return tuple(out)
 
 
 def _charts_of(zf: zipfile.ZipFile, prels: dict[str, tuple[str, str, bool]], notes: list[str]) -> int:
