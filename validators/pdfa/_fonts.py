@@ -146,7 +146,7 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
                 flags = int(descriptor.get("/Flags", 0))
             except (TypeError, ValueError):
                 flags = 0
-        basefont = str(font.get("/BaseFont", ""))
+        basefont = _label(font.get("/BaseFont", ""))
         if basefont.endswith(("Symbol", "ZapfDingbats", "Dingbats")):
             # The Symbol and ZapfDingbats sets name every glyph they encode
             return "\ue000"
@@ -181,8 +181,23 @@ def _builtin_names(font: pikepdf.Dictionary) -> dict[int, str] | None:
             if isinstance(encoding, list):
                 return dict(enumerate(encoding))
     except Exception as e:  # noqa: BLE001 - a font program fontTools cannot read maps nothing
-        log.debug("Cannot read the built-in encoding of %s: %s", font.get("/BaseFont"), e)
+        log.debug("Cannot read the built-in encoding of %s: %s", _label(font.get("/BaseFont")), e)
     return None
+
+
+def _lookup(container: object, key: object) -> pikepdf.Object | None:
+    """``container[key]`` for a resource dictionary and a name operand, else None."""
+    if isinstance(container, pikepdf.Dictionary) and isinstance(key, pikepdf.Name):
+        return container.get(key)
+    return None
+
+
+def _label(obj: object) -> str:
+    """A name for messages, even one that is not UTF-8 (font names in legacy encodings)."""
+    try:
+        return str(obj)
+    except UnicodeDecodeError:
+        return obj.unparse().decode("ascii", "replace") if isinstance(obj, pikepdf.Object) else repr(obj)
 
 
 class _Collector:
@@ -192,7 +207,7 @@ class _Collector:
         self.uses: dict[tuple[int, int] | int, _Use] = {}
         self.seen_forms: set[tuple[tuple[int, int], int]] = set()
 
-    def font_use(self, font: pikepdf.Object, name: str) -> _Use | None:
+    def font_use(self, font: pikepdf.Object | None, name: str) -> _Use | None:
         if not isinstance(font, pikepdf.Dictionary):
             return None
         key = font.objgen if font.is_indirect else id(font)
@@ -201,7 +216,7 @@ class _Collector:
             use = self.uses[key] = _Use(font=font, name=name)
         return use
 
-    def walk(self, content: pikepdf.Object, resources: pikepdf.Object, depth: int = 0) -> None:
+    def walk(self, content: pikepdf.Object, resources: pikepdf.Object | None, depth: int = 0) -> None:
         if depth > _MAX_DEPTH:
             return
         if not isinstance(resources, pikepdf.Dictionary):
@@ -209,27 +224,35 @@ class _Collector:
         fonts = resources.get("/Font", pikepdf.Dictionary())
         try:
             instructions = pikepdf.parse_content_stream(content)
-        except pikepdf.PdfError as e:
+        except (pikepdf.PdfError, TypeError, ValueError, IndexError) as e:
+            # A content stream that cannot be parsed is pikepdf.pdfa's to report (ISO 19005 6.2.2)
             log.debug("Cannot parse content stream: %s", e)
             return
         current: _Use | None = None
         stack: list[_Use | None] = []
-        for operands, operator in instructions:
-            op = str(operator)
+        for instruction in instructions:
+            # An inline image is an instruction without operands that matter here
+            operands: list[pikepdf.Object] = (
+                list(instruction.operands)
+                if isinstance(instruction, pikepdf.ContentStreamInstruction)
+                else []
+            )
+            op = _label(instruction.operator)
             if op == "q":
                 stack.append(current)
             elif op == "Q":
                 current = stack.pop() if stack else None
             elif op == "Tf" and operands:
-                name = str(operands[0])
-                current = self.font_use(
-                    fonts.get(name) if isinstance(fonts, pikepdf.Dictionary) else None, name
-                )
+                key = operands[0]
+                font = _lookup(fonts, key)
+                current = self.font_use(font, _label(key))
             elif op == "gs" and operands:
                 gstates = resources.get("/ExtGState", pikepdf.Dictionary())
-                gs = gstates.get(str(operands[0])) if isinstance(gstates, pikepdf.Dictionary) else None
-                if isinstance(gs, pikepdf.Dictionary) and isinstance(gs.get("/Font"), pikepdf.Array):
-                    current = self.font_use(gs.Font[0], "(ExtGState font)")
+                key = operands[0]
+                gs = _lookup(gstates, key)
+                gs_font = gs.get("/Font") if isinstance(gs, pikepdf.Dictionary) else None
+                if isinstance(gs_font, pikepdf.Array) and len(gs_font) > 0:
+                    current = self.font_use(gs_font[0], "(ExtGState font)")
             elif op in _SHOW and operands and current is not None:
                 arg = operands[-1]
                 strings = arg if isinstance(arg, pikepdf.Array) else [arg]
@@ -238,7 +261,8 @@ class _Collector:
                         current.codes.add(bytes(s))
             elif op == "Do" and operands:
                 xobjects = resources.get("/XObject", pikepdf.Dictionary())
-                xobj = xobjects.get(str(operands[0])) if isinstance(xobjects, pikepdf.Dictionary) else None
+                key = operands[0]
+                xobj = _lookup(xobjects, key)
                 self.form(xobj, resources, depth)
 
     def form(self, xobj: pikepdf.Object | None, parent_resources: pikepdf.Object, depth: int) -> None:
@@ -250,7 +274,7 @@ class _Collector:
         self.seen_forms.add(key)
         self.walk(xobj, xobj.get("/Resources", parent_resources), depth + 1)
 
-    def patterns(self, resources: pikepdf.Object, depth: int) -> None:
+    def patterns(self, resources: pikepdf.Object | None, depth: int) -> None:
         if not isinstance(resources, pikepdf.Dictionary):
             return
         patterns = resources.get("/Pattern")
@@ -385,6 +409,6 @@ def unmapped_fonts(pdf: pikepdf.Pdf) -> list[FontProblem]:
         if not use.codes:
             continue
         where = f"obj {key[0]} {key[1]} font {use.name}" if isinstance(key, tuple) else f"font {use.name}"
-        where += f" ({use.font.get('/BaseFont', '?')})"
+        where += f" ({_label(use.font.get('/BaseFont', '?'))})"
         problems.extend(_check_font(use, where))
     return problems

@@ -424,7 +424,9 @@ class _Scanner:
 
     # -- indirect objects --------------------------------------------------------------------------
 
-    def read_object(self, pos: int, *, check: bool, expect: tuple[int, int] | None = None) -> _Obj | None:
+    def read_object(
+        self, pos: int, *, check: bool, expect: tuple[int, int] | None = None, value_only: bool = False
+    ) -> _Obj | None:
         data = self.data
         m = _OBJ_HEADER.match(data, pos)
         if m is None:
@@ -453,6 +455,8 @@ class _Scanner:
         p = self.skip_ws(m.end())
         end, d, simple = self.parse_value_tokens(p, where, stop=lambda t: t in (b"endobj", b"stream"))
         obj = _Obj(num=num, gen=gen, dict=d, simple=simple)
+        if value_only:
+            return obj
         p = self.skip_ws(end)
         if data.startswith(b"stream", p) and not data.startswith(_ENDSTREAM, p):
             obj.stream = self.check_stream(p, d, where, check=check)
@@ -548,7 +552,8 @@ class _Scanner:
             entry = self.xref.get(num)
             if entry is None or entry[1] != gen:
                 return None
-            target = self.read_object(entry[0], check=False, expect=(num, gen))
+            # Only the value: a stream here would have a /Length of its own (and could point back)
+            target = self.read_object(entry[0], check=False, expect=(num, gen), value_only=True)
             if target is None or len(target.simple) != 1:
                 return None
             return _int_value(target.simple)

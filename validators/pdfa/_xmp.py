@@ -228,8 +228,8 @@ class _Checker:
             return m.group(1) is None or self.type_defined(m.group(1))
         if t == "lang alt" or t in S.SIMPLE_TYPES or t in self.structs:
             return True
-        m = _ARRAY_OF.match(t)
-        return bool(m) and self.type_defined(m.group(2))
+        array = _ARRAY_OF.match(t)
+        return array is not None and self.type_defined(array.group(2))
 
     def type_problem(self, node: Node, value_type: str) -> str | None:
         """Return why *node* is not a value of *value_type*, or None if it is."""
@@ -317,14 +317,14 @@ class _Checker:
             if pfx != prefix:
                 self.report(f"{kind}.{name}", where, f"field {name} uses prefix {pfx!r}, not {prefix!r}")
         for name in required:
-            value = found.get(name)
-            if value is None:
+            text = found.get(name)
+            if text is None:
                 self.report(f"{kind}.{name}", where, f"{prefix}:{name} is missing")
-            elif value.form != "simple":
+            elif text.form != "simple":
                 self.report(f"{kind}.{name}", where, f"{prefix}:{name} is not Text")
         for name in arrays:
-            value = found.get(name)
-            if value is not None and (value.form != "Seq" or any(i.form != "struct" for i in value.items)):
+            seq = found.get(name)
+            if seq is not None and (seq.form != "Seq" or any(i.form != "struct" for i in seq.items)):
                 self.report(f"{kind}.{name}", where, f"{prefix}:{name} is not a Seq of structures")
         return found
 
