@@ -499,3 +499,17 @@ def test_cell_text_keeps_spaces_tabs_and_lines(tmp_path: Path) -> None:
         kind="spreadsheet",
     )
     assert inventory(out).sheets[0].cells["A1"] == src.sheets[0].cells["A1"] == ("s", "a  b\tc\nd")
+
+
+def test_unreadable_source_format_uses_the_odf_copy(tmp_path: Path) -> None:
+    """An RTF original cannot be inventoried: the ODT stands in for it against the PDF."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    src = tmp_path / "letter.rtf"
+    src.write_text(r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 " + TEXT + r"\par}", encoding="ascii")
+    odt = make_odf(tmp_path / "letter.odt", f"<text:p>{TEXT}</text:p>")
+    pdf = make_pdf(tmp_path / "letter.pdf", ["The archive keeps every record."])
+    findings = compare_files(src, {"odt": odt, "pdf": pdf})
+    codes = {f.code: f for f in findings}
+    assert codes["fidelity_partial"].severity is FidelitySeverity.INFO
+    assert codes["text_changed"].where == "letter.pdf"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from validators.fidelity._compare import compare, compare_files, dedupe, sort_findings
 from validators.fidelity._fonts import METRIC_COMPATIBLE, resolve_font
-from validators.fidelity._inventory import UnsupportedFormat, inventory
+from validators.fidelity._inventory import RefusedInput, UnsupportedFormat, inventory
 from validators.fidelity._model import Cell, FidelityFinding, FidelitySeverity, Inventory, Sheet
 from validators.fidelity._policy import DEFAULT_WARNING_CODES, ReviewPolicy
 
@@ -20,6 +20,7 @@ __all__ = [
     "FidelityFinding",
     "FidelitySeverity",
     "Inventory",
+    "RefusedInput",
     "ReviewPolicy",
     "Sheet",
     "UnsupportedFormat",

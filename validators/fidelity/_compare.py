@@ -721,30 +721,45 @@ def compare_files(
         inventoried gives one ``fidelity_unchecked`` finding (info for a format fidelity does not read,
         warning for a file it failed to read) instead of raising.
     """
-    from validators.fidelity._inventory import UnsupportedFormat, inventory
+    from validators.fidelity._inventory import RefusedInput, UnsupportedFormat, inventory
 
-    try:
-        src = inventory(source)
-    except UnsupportedFormat as e:
-        return [
-            FidelityFinding(
-                code="fidelity_unchecked",
-                severity=INFO,
-                where="",
-                message=f"what the conversion kept was not checked: {e}",
-            )
-        ]
-    except (ValueError, OSError) as e:
-        log.warning("cannot inventory %s: %s", source, e)
-        return [_unchecked(Path(source).name, e)]
     findings: list[FidelityFinding] = []
-    for _fmt, path in outputs.items():
+    invs: dict[str, Inventory] = {}
+    for fmt, path in outputs.items():
         try:
-            inv = inventory(path)
+            invs[fmt] = inventory(path)
         except Exception as e:  # a damaged output must not stop the report; it is a finding
             log.warning("cannot inventory %s: %s", path, e)
             findings.append(_unchecked(Path(path).name, e))
-            continue
+    try:
+        src = inventory(source)
+    except UnsupportedFormat as e:
+        # DOC, XLS, PPT, RTF: the ODF copy stands in for the original. Its fonts are the ones the
+        # original asked for, and what it holds can still be compared with the PDF.
+        proxy = (
+            None
+            if isinstance(e, RefusedInput)
+            else next((i for i in invs.values() if i.format != "pdf"), None)
+        )
+        findings.append(
+            FidelityFinding(
+                code="fidelity_unchecked" if proxy is None else "fidelity_partial",
+                severity=INFO,
+                where="",
+                message=f"what the conversion kept was not checked: {e}"
+                if proxy is None
+                else f"the original cannot be read for comparison ({e}); only its fonts, and the "
+                f"{proxy.format.upper()} copy against the PDF, were checked",
+            )
+        )
+        if proxy is not None:
+            for inv in invs.values():
+                findings.extend(compare(proxy, inv, profile=profile))
+        return sort_findings(dedupe(findings)) if proxy is not None else [findings[-1]]
+    except (ValueError, OSError) as e:
+        log.warning("cannot inventory %s: %s", source, e)
+        return [_unchecked(Path(source).name, e), *findings]
+    for inv in invs.values():
         findings.extend(compare(src, inv, profile=profile))
     return sort_findings(dedupe(findings))
 

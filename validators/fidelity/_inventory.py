@@ -31,6 +31,10 @@ class UnsupportedFormat(ValueError):
     """The file is of a format fidelity cannot inventory (legacy binary Office, RTF, images...)."""
 
 
+class RefusedInput(UnsupportedFormat):
+    """The input safety checks refuse the file (entity declarations, zip bomb...): it is not parsed."""
+
+
 def inventory(path: str | Path) -> Inventory:
     """Inventory a file: its text, structure, fonts and linked content, in one vocabulary for all formats.
 
@@ -45,8 +49,8 @@ def inventory(path: str | Path) -> Inventory:
         ``notes``.
 
     Raises:
-        UnsupportedFormat: The format has no inventory reader (legacy binary Office, RTF, images, CSV) or
-            the file is refused by the input safety checks.
+        UnsupportedFormat: The format has no inventory reader (legacy binary Office, RTF, images, CSV).
+        RefusedInput: The input safety checks refuse the file (a subclass of `UnsupportedFormat`).
         ValueError: The file is damaged in a way that leaves nothing to inventory.
         OSError: The file cannot be read.
     """
@@ -55,7 +59,7 @@ def inventory(path: str | Path) -> Inventory:
     fmt = report.format
     if not report.passed and fmt is not InputFormat.PDF:
         reason = report.reason
-        raise UnsupportedFormat(f"{path.name}: {reason.message if reason else 'refused'}")
+        raise RefusedInput(f"{path.name}: {reason.message if reason else 'refused'}")
     if fmt in _WORD:
         from validators.fidelity._docx import inventory_docx
 
