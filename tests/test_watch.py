@@ -74,7 +74,10 @@ def partial_files(root: Path) -> list[Path]:
 def journal_rows(db: Path) -> list[dict[str, object]]:
     with sqlite3.connect(db, timeout=30) as c:
         c.row_factory = sqlite3.Row
-        return [dict(r) for r in c.execute("SELECT * FROM jobs ORDER BY id")]
+        try:
+            return [dict(r) for r in c.execute("SELECT * FROM jobs ORDER BY id")]
+        except sqlite3.OperationalError:  # polled before the daemon or batch made its tables
+            return []
 
 
 def converted_events(db: Path) -> dict[int, int]:

@@ -11,7 +11,9 @@ import fcntl
 import logging
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -157,6 +159,18 @@ def walk_inputs(folder: Path, *, recursive: bool = True, skip: Path | None = Non
         for f in sorted(files):
             if not is_ignored(f):
                 yield rootp / f
+
+
+def use_private_tmp(folder: Path) -> None:
+    """Empty *folder* and make it this process's temp folder (`tempfile.tempdir`).
+
+    The converter stages every document in temp folders; a process killed with SIGKILL cannot remove
+    them, so the daemon and batches keep them in their own state folder and clear it at start-up, under
+    their lock. Only entry points call this: it changes a process-wide setting.
+    """
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(folder)
 
 
 def hold_lock(path: Path) -> IO[bytes] | None:

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from converter import BadArgsError, Converter, Flavour, OutputFileError, Profile, sha256_file
 from watch._dispatch import Dispatcher
-from watch._fs import Placer, default_placer, hold_lock, sweep_partials, walk_inputs
+from watch._fs import Placer, default_placer, hold_lock, sweep_partials, use_private_tmp, walk_inputs
 from watch.jobs import Outcome, Processor, Target
 from watch.journal import TERMINAL, Job, JobState, Journal
 from watch.summary import Summary, summarize, write_summary
@@ -187,6 +187,7 @@ def run_batch(
     stop: threading.Event | None = None,
     progress: TextIO | None = None,
     placer: Placer = default_placer,
+    private_tmp: bool = False,
 ) -> BatchResult:
     """Convert the tree *opts.src* into *opts.dst*; resumable.
 
@@ -196,6 +197,8 @@ def run_batch(
         stop: Set it (from a signal handler) to stop claiming and finish the documents in hand.
         progress: Stream for the progress bar (None: no bar).
         placer: Durable copy into the destination (tests inject a full disk here).
+        private_tmp: Keep the converter's temp folders in ``DST/.qujat/tmp``, cleared at start-up (the
+            command line sets it; it changes a process-wide setting).
 
     Returns:
         A `BatchResult`; its summary counts every input of the tree.
@@ -219,6 +222,8 @@ def run_batch(
     journal = Journal(state / "journal.sqlite")
     try:
         sweep_partials([dst])
+        if private_tmp:
+            use_private_tmp(state / "tmp")
         reclaimed = journal.reclaim(all_claims=True)
         if reclaimed:
             log.info("resuming: %d document(s) a stopped run had in hand go back to the queue", reclaimed)
@@ -253,7 +258,7 @@ def run_batch(
             if outcome in (Outcome.PLACED, Outcome.DUPLICATE, Outcome.QUARANTINED, Outcome.GONE):
                 if job.id in id_set and job.id not in finished:
                     finished.add(job.id)
-                    bar.add(str(outcome))
+                    bar.add("converted" if outcome is Outcome.PLACED else str(outcome))
             elif outcome is Outcome.DISK_FULL:
                 disk_full.set()
 

@@ -137,7 +137,7 @@ def watch_main(argv: Sequence[str]) -> int:
         stop = threading.Event()
         old = _graceful(stop, "finishing the documents in hand, then stopping")
         try:
-            Daemon(cfg, polling=args.polling or None, stop=stop).run()
+            Daemon(cfg, polling=args.polling or None, stop=stop, private_tmp=True).run()
         finally:
             for s, h in old.items():
                 signal.signal(s, h)  # type: ignore[arg-type]
@@ -200,7 +200,7 @@ def batch_main(argv: Sequence[str]) -> int:
         stop = threading.Event()
         old = _graceful(stop, "finishing the documents in hand; run the same command again to resume")
         try:
-            result = run_batch(opts, stop=stop, progress=sys.stderr if bar else None)
+            result = run_batch(opts, stop=stop, progress=sys.stderr if bar else None, private_tmp=True)
         finally:
             for s, h in old.items():
                 signal.signal(s, h)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ from watch._fs import (
     is_ignored,
     lock_file_beside,
     sweep_partials,
+    use_private_tmp,
     walk_inputs,
 )
 from watch.config import Config, Route
@@ -82,6 +83,8 @@ class Daemon:
         polling: Use a polling observer (overrides the configuration when given).
         placer: Durable copy into destinations (tests inject a full disk here).
         stop: Set it (from a signal handler) to shut down gracefully.
+        private_tmp: Keep the converter's temp folders in ``state/tmp``, cleared at start-up (the
+            command line sets it; it changes a process-wide setting).
     """
 
     def __init__(
@@ -92,7 +95,9 @@ class Daemon:
         polling: bool | None = None,
         placer: Placer = default_placer,
         stop: threading.Event | None = None,
+        private_tmp: bool = False,
     ) -> None:
+        self.private_tmp = private_tmp
         self.cfg = cfg
         self.settings = cfg.daemon
         self.converter = converter
@@ -249,6 +254,8 @@ class Daemon:
         disp: Dispatcher | None = None
         try:
             sweep_partials([r.output for r in cfg.routes] + [cfg.originals, cfg.quarantine, cfg.reports])
+            if self.private_tmp:
+                use_private_tmp(cfg.state / "tmp")
             n = journal.reclaim(all_claims=True)
             if n:
                 log.warning("resuming: %d job(s) a stopped daemon had in hand go back to the queue", n)

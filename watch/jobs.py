@@ -107,8 +107,15 @@ class Processor:
         self.placer = placer
         self.stopping = stopping or threading.Event()
         self._reserved = _Reservations()
-        for job in journal.jobs(JobState.CONVERTED):
+        converted = journal.jobs(JobState.CONVERTED)
+        for job in converted:
             self._reserved.names.update(Path(p) for p in _plan_destinations(job.plan))
+        # Staging of any job not mid-routing is a killed attempt's leftover: it is redone from scratch.
+        keep = {str(j.id) for j in converted}
+        if staging_root.is_dir():
+            for d in staging_root.iterdir():
+                if d.name not in keep:
+                    shutil.rmtree(d, ignore_errors=True)
 
     # -- entry -----------------------------------------------------------------------------------------
 
@@ -263,6 +270,7 @@ class Processor:
     def _gone(self, job: Job) -> Outcome:
         log.info("%s was removed before it could be taken", job.rel)
         self.journal.finish(job.id, JobState.GONE, detail={"reason": "removed before it was taken"})
+        shutil.rmtree(self._staging(job), ignore_errors=True)
         return Outcome.GONE
 
     # -- plans -----------------------------------------------------------------------------------------
@@ -436,15 +444,14 @@ class Processor:
             self.placer(Path(src), Path(dest))
         outputs = [dest for _src, dest in plan.get("files", [])] or list(plan.get("reuse", []))
         original = plan.get("original")
-        kept_at = job.source
+        kept_at: str | None = job.source
         if original:
             src = Path(job.source)
             if src.exists() or Path(original).exists():
-                move_durably(src, Path(original), self.placer)
-                kept_at = original
+                kept_at = original if self._move_original(src, Path(original)) else job.source
             else:
                 log.warning("%s vanished after its conversion; its outputs are placed", job.source)
-                kept_at = None  # type: ignore[assignment]
+                kept_at = None
         outcome = Outcome.DUPLICATE if job.duplicate_of else Outcome.PLACED
         self.journal.finish(
             job.id, JobState.PLACED, outputs=outputs, original=kept_at, detail={"outcome": str(outcome)}
@@ -462,16 +469,17 @@ class Processor:
         if Path(reason_src).exists():
             self.placer(Path(reason_src), Path(reason_dest))
         src = Path(job.source)
+        kept_at = job.source
         if plan.get("move"):
-            if src.exists() or dest.exists():
-                move_durably(src, dest, self.placer)
+            if (src.exists() or dest.exists()) and self._move_original(src, dest):
+                kept_at = str(dest)
         elif src.exists():
             self.placer(src, dest)
         self.journal.finish(
             job.id,
             JobState.QUARANTINED,
             outputs=[k[1] for k in plan.get("kept", [])],
-            original=str(dest) if plan.get("move") else job.source,
+            original=kept_at,
             detail={"exit_name": plan["reason"]["exit_name"], "quarantine": str(dest)},
         )
         self._done(job, plan)
@@ -479,6 +487,24 @@ class Processor:
             "%s quarantined [%s]: %s", job.rel, plan["reason"]["exit_name"], plan["reason"]["message"]
         )
         return Outcome.QUARANTINED
+
+    def _move_original(self, src: Path, dest: Path) -> bool:
+        """Move an original out of its inbox; False (and it stays) where the inbox will not let go of it.
+
+        A disk-full error propagates (the job pauses); any other failure (a read-only share, a file held
+        open on Windows) must not hold the finished job hostage: the original stays, the journal says so,
+        and intake never takes that unchanged file again.
+        """
+        try:
+            move_durably(src, dest, self.placer)
+        except OSError as e:
+            if is_disk_full(e):
+                raise
+            log.error(
+                "cannot move %s to %s (%s); it stays where it is and will not be taken again", src, dest, e
+            )
+            return False
+        return True
 
     def _done(self, job: Job, plan: dict[str, Any]) -> None:
         with self._reserved.lock:
