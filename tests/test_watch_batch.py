@@ -114,3 +114,35 @@ def test_batch_all_good_exits_0(samples: dict[str, Path], tmp_path: Path) -> Non
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "dst" / "b" / "екі.pdf").is_file() and (tmp_path / "dst" / "a" / "one.odt").is_file()
     assert "converted 2" in p.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_batch_over_real_documents_killed_and_resumed(tmp_path: Path) -> None:
+    from tests.conftest import CORPUS
+
+    files = sorted(p for p in (CORPUS / "office").rglob("*") if p.is_file())[::3][:300]
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    for f in files:
+        dest = src / f.relative_to(CORPUS / "office")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, dest)
+    db = dst / ".qujat" / "journal.sqlite"
+    p = _start(src, dst)
+    wait_for(lambda: _done(db) >= len(files) // 3, 1800, "a third of the documents", interval=1.0)
+    p.kill()
+    p.wait(30)
+    done_before = {r["id"] for r in journal_rows(db) if r["state"] in ("placed", "quarantined")}
+    p = _start(src, dst)
+    _out, err = p.communicate(timeout=3600)
+    assert p.returncode in (0, int(ExitCode.batch_incomplete)), err
+    assert set(converted_events(db).values()) <= {1}, "no document converted twice"
+    assert done_before <= {r["id"] for r in journal_rows(db)}
+    summary = {
+        (row["kind"], row["key"]): int(row["count"])
+        for row in csv.DictReader((dst / "reports" / "summary.csv").open(encoding="utf-8"))
+    }
+    assert summary[("total", "inputs")] == len(files)
+    assert sum(v for (kind, _k), v in summary.items() if kind == "outcome") == len(files)
+    assert ("outcome", "unfinished") not in summary
+    assert not partial_files(dst)

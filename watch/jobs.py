@@ -153,8 +153,9 @@ class Processor:
                 {
                     "exit_name": ExitCode.child_process_error.name,
                     "exit_code": int(ExitCode.child_process_error),
-                    "message": f"{job.name}: qujat was stopped {job.attempts - 1} times while converting "
-                    "this document; it may crash the engine or qujat itself, so it was set aside",
+                    "message": f"{job.name}: {job.attempts - 1} attempts to convert this document were cut "
+                    "short (qujat stopped or failed while converting it); it may crash the engine or qujat "
+                    "itself, so it was set aside. The log says more; 'qujat retry' tries again",
                     "findings": [],
                 },
             )
