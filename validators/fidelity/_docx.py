@@ -546,8 +546,13 @@ def _count_part(
             embed, link = el.get(f"{{{R}}}embed"), el.get(f"{{{R}}}link")
             if link and link in rels and rels[link][2]:
                 external.append(rels[link][1])
-            distinct.add(rels[embed][1] if embed in rels else (embed or link or ""))
-            counts["images"] += 1
+            # A picture is a blip inside pic:pic; a blip elsewhere fills a shape or the page background,
+            # which the converter keeps as a fill, not as a picture.
+            parent = el.getparent()
+            grand = parent.getparent() if parent is not None else None
+            if grand is not None and local(grand.tag) == "pic":
+                distinct.add(rels[embed][1] if embed in rels else (embed or link or ""))
+                counts["images"] += 1
         elif ns == V and name == "imagedata":
             rid = el.get(f"{{{R}}}id") or el.get(f"{{{VO}}}relid")
             if rid and rid in rels and rels[rid][2]:
