@@ -7,6 +7,7 @@ Also the helpers the other ``test_watch_*`` files use to run qujat as users do.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import json
@@ -543,3 +544,7 @@ def test_batch_mirrors_the_tree_and_resumes(
     r2 = run_batch(opts, converter=fake_converter)
     assert r2.resumed == 6 and r2.summary.outcomes == s.outcomes
     assert converted_events(tmp_path / "dst" / ".qujat" / "journal.sqlite") == before
+    # Retrying the failures converts them again; still broken, they stay quarantined under the same name.
+    r3 = run_batch(dataclasses.replace(opts, retry_failed=True), converter=fake_converter)
+    assert r3.resumed == 4 and r3.summary.outcomes == s.outcomes
+    assert not list((tmp_path / "dst" / "quarantine").rglob("* (2)*"))

@@ -392,7 +392,16 @@ class Processor:
     ) -> Outcome:
         tgt = self.target(job)
         # A retried input already lies in quarantine: quarantined again, it stays where it is.
-        dest = tgt.quarantine if tgt.quarantine == Path(job.source) else self._reserve_one(tgt.quarantine)
+        dest = tgt.quarantine
+        same_copy = (
+            tgt.originals_dir is None
+            and dest.is_file()
+            and dest.stat().st_size == job.size
+            and sha256_file(dest) == job.sha256
+        )
+        # A copy of these very bytes already there (a batch retried with --retry-failed) is reused.
+        if dest != Path(job.source) and not same_copy:
+            dest = self._reserve_one(tgt.quarantine)
         kept: list[list[str]] = []
         if r is not None:
             # Outputs the converter set aside (a PDF that failed PDF/A, an ODF beside it) stay reviewable.
