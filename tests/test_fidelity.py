@@ -513,3 +513,16 @@ def test_unreadable_source_format_uses_the_odf_copy(tmp_path: Path) -> None:
     codes = {f.code: f for f in findings}
     assert codes["fidelity_partial"].severity is FidelitySeverity.INFO
     assert codes["text_changed"].where == "letter.pdf"
+
+
+def test_comments_missing_from_a_pdf_matter_only_without_an_odf_copy(tmp_path: Path) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    src = make_docx(tmp_path / "c.docx", COMMENTED, comment=True)
+    pdf = make_pdf(tmp_path / "c.pdf", ["Reviewed paragraph."])
+    only_pdf = compare_files(src, {"pdf": pdf}, profile="archive")
+    assert any(f.code == "comment_lost" and f.severity is FidelitySeverity.WARNING for f in only_pdf)
+    odt = make_odf(tmp_path / "c.odt", ODT_COMMENTED)
+    both = compare_files(src, {"odt": odt, "pdf": pdf}, profile="final")
+    assert not [f for f in both if f.code == "comment_lost"]
+    assert [f.where for f in both if f.code == "comments_in_final"] == ["c.odt"]

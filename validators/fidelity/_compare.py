@@ -96,7 +96,9 @@ _RULES: dict[str, _Rule] = {
 }
 # What a PDF inventory can say that is comparable: links it draws as annotations may be added by the
 # exporter (footnote anchors become internal links), so only web links and pictures are compared.
-_PDF_KEYS = frozenset({"images", "hyperlinks_external"})
+_PDF_KEYS = frozenset({"images", "hyperlinks_external", "comments"})
+# Losses a PDF shows that the ODF copy may make good: when the ODF keeps them, the PDF's loss is no news.
+_PDF_ONLY_LOSSES = {"comment_lost": "comments", "speaker_notes_lost": "notes"}
 
 
 def _name(inv: Inventory) -> str:
@@ -366,6 +368,18 @@ def _counts(source: Inventory, output: Inventory, where: str) -> list[FidelityFi
                     output_value=o,
                 )
             )
+    if output.format == "pdf" and (source.count("notes") or 0) > 0:
+        n = source.count("notes") or 0
+        out.append(
+            FidelityFinding(
+                code="speaker_notes_lost",
+                severity=WARNING,
+                where=where,
+                message=f"the speaker notes of {n} slide(s) are not in the PDF",
+                source_value=n,
+                output_value=0,
+            )
+        )
     if (source.count("smartart") or 0) > 0 and output.format != "pdf":
         out.append(
             FidelityFinding(
@@ -760,7 +774,17 @@ def compare_files(
         log.warning("cannot inventory %s: %s", source, e)
         return [_unchecked(Path(source).name, e), *findings]
     for inv in invs.values():
-        findings.extend(compare(src, inv, profile=profile))
+        for f in compare(src, inv, profile=profile):
+            key = _PDF_ONLY_LOSSES.get(f.code)
+            if (
+                key
+                and inv.format == "pdf"
+                and any(
+                    (i.count(key) or 0) >= (src.count(key) or 0) for i in invs.values() if i.format != "pdf"
+                )
+            ):
+                continue
+            findings.append(f)
     return sort_findings(dedupe(findings))
 
 

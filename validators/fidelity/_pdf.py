@@ -129,7 +129,7 @@ def inventory_pdf(path: Path) -> Inventory:
     texts = page_texts(path, n_pages, notes)
     counts["images"] = len(images)
     counts["pages"] = n_pages
-    for key in ("hyperlinks_external", "hyperlinks_internal", "attachments", "annotations"):
+    for key in ("hyperlinks_external", "hyperlinks_internal", "attachments", "annotations", "comments"):
         counts.setdefault(key, 0)
     return Inventory(
         path=str(path),
