@@ -230,8 +230,12 @@ def run_batch(
         ids = _intake(journal, opts, src, dst)
         id_set = set(ids)
         done_before = sum(1 for j in journal.jobs(*TERMINAL) if j.id in id_set)
-        # Jobs over other trees or older versions of a file do not belong to this run.
-        foreign = [j.id for j in journal.jobs(JobState.PENDING, JobState.CONVERTED) if j.id not in id_set]
+        # Pending jobs over other trees or older versions of a file are not this run's work; a later run
+        # over their tree takes those files again (intake treats a gone job as unknown). Jobs already
+        # converted are finished here: only their placing was left.
+        for j in journal.jobs(JobState.PENDING):
+            if j.id not in id_set:
+                journal.finish(j.id, JobState.GONE, detail={"reason": "not in this run's source tree"})
         staging = state / "staging"
         remaining = len(ids) - done_before
         if converter is None and remaining:
@@ -284,8 +288,6 @@ def run_batch(
             claim_ttl_s=max(opts.timeout_s * 3, 600.0),
             on_outcome=on_outcome,
         )
-        # Only this run's jobs are claimed: skipping the foreign ones keeps other trees' jobs pending.
-        disp.exclude(foreign)
         try:
             while len(finished) < remaining and not stop.is_set() and not disk_full.is_set():
                 disp.pump()

@@ -260,17 +260,21 @@ class Processor:
         """Whether a failed result says more about this machine than about the document."""
         if r.status is Status.CONVERTED:
             return None
+        # Shutting down stops the engine under the documents in hand: that verdict is not theirs.
+        if self.stopping.is_set() and r.exit_code in (
+            ExitCode.child_process_error,
+            ExitCode.missing_dependency,
+        ):
+            return Outcome.RETRY, "stopped while converting"
         if r.exit_code is ExitCode.file_access_error:
             return Outcome.DISK_FULL, f"cannot write into the staging folder ({r.message})"
         if r.exit_code is ExitCode.missing_dependency:
             return Outcome.DISK_FULL, f"the engine is unavailable ({r.message})"
-        if self.stopping.is_set() and r.exit_code is ExitCode.child_process_error:
-            return Outcome.RETRY, "stopped while converting"
         return None
 
     def _gone(self, job: Job) -> Outcome:
-        log.info("%s was removed before it could be taken", job.rel)
-        self.journal.finish(job.id, JobState.GONE, detail={"reason": "removed before it was taken"})
+        log.info("%s was removed before it could be converted", job.rel)
+        self.journal.finish(job.id, JobState.GONE, detail={"reason": "removed before it was converted"})
         shutil.rmtree(self._staging(job), ignore_errors=True)
         return Outcome.GONE
 
