@@ -478,6 +478,40 @@ def test_schema_check_reports_part_and_line(good: Path, tmp_path: Path) -> None:
     assert not _relaxng_ok(bad)
 
 
+def _long_spreadsheet(path: Path, rows: int, *, bad_row: int | None = None) -> Path:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Long")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    for i in range(rows):
+        row = TableRow()
+        for value in (i, i * 2):
+            cell = TableCell(valuetype="nonsense" if i == bad_row else "float", value=value)
+            cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    raw = path.with_suffix(".raw")
+    doc.save(str(raw))
+    return _add_manifest_version(raw, path)
+
+
+@needs_schema
+def test_long_tables_are_validated_in_chunks_with_the_same_verdict(tmp_path: Path) -> None:
+    # 300 rows are validated as chunks of rows (libxml2's RelaxNG slows with the cube of a run of rows);
+    # a bad value in a late chunk must still fail, exactly as one whole-document validation says.
+    good = _long_spreadsheet(tmp_path / "long.ods", 300)
+    bad = _long_spreadsheet(tmp_path / "bad.ods", 300, bad_row=280)
+    assert validate_odf(good).passed and validate_odf(bad).passed  # values are the schema's to judge
+    assert validate_odf(good, schema_dir=SCHEMA_DIR).passed is _relaxng_ok(good) is True
+    report = validate_odf(bad, schema_dir=SCHEMA_DIR)
+    assert _rules(report) == {"odf:schema"}
+    assert _relaxng_ok(bad) is False
+
+
 def test_missing_schema_folder_raises(good: Path, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         validate_odf(good, schema_dir=tmp_path / "nowhere")
