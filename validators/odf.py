@@ -339,7 +339,7 @@ def _check_schema(
 
 
 # libxml2's RelaxNG takes time that grows about with the cube of a run of table rows (measured with
-# libxml2 2.9 on the ODF 1.3 schema: 1,000 rows 4 s, 2,000 rows 35 s), while text is linear. So long runs
+# libxml2 2.14 on the ODF 1.3 schema: 1,000 rows 4 s, 2,000 rows 35 s), while text is linear. So long runs
 # of rows, columns or cells are validated a chunk at a time: the schema allows any number of them in a
 # run and each one's validity does not depend on its neighbours, so the verdicts combine exactly.
 _RUN_KIND = {
