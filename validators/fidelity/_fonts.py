@@ -12,6 +12,7 @@ import functools
 import logging
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ METRIC_COMPATIBLE: dict[str, frozenset[str]] = {
     "symbol": frozenset({"standard symbols ps"}),
 }
 _TIMEOUT_S = 10
+# Controls, format characters (zero-width space, joiners, direction marks) and separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,12 @@ class Resolved:
         return self.family.casefold() in METRIC_COMPATIBLE.get(self.requested.casefold(), frozenset())
 
     def missing(self, chars: str) -> str:
-        """The characters of *chars* this font cannot draw."""
-        return "".join(ch for ch in chars if not self._covers(ord(ch)))
+        """The characters of *chars* this font cannot draw (invisible ones, which no font draws, aside)."""
+        return "".join(
+            ch
+            for ch in chars
+            if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES and not self._covers(ord(ch))
+        )
 
     def _covers(self, cp: int) -> bool:
         lo, hi = 0, len(self.ranges)
