@@ -625,11 +625,15 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
             rewrite = False
             alpha = False
             dpi_ok = True
+            first_dpi: tuple[float, float] | None = None
             for i in range(pages):
                 img.seek(i)
                 img.load()  # decode now: a truncated image fails here, not inside ocrmypdf
-                if _frame_dpi(img) is None:
+                frame_dpi = _frame_dpi(img)
+                if frame_dpi is None:
                     dpi_ok = False
+                elif first_dpi is None:
+                    first_dpi = frame_dpi
                 has_alpha = img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
                     img.mode == "P" and "transparency" in img.info
                 )
@@ -661,13 +665,12 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
         raise route.fail("image_damaged", f"the image is damaged and cannot be decoded: {e}") from e
     dest = route.work / ("image.tiff" if pages > 1 else "image.png")
-    dpi = (image_dpi, image_dpi)
+    dpi = first_dpi if dpi_ok and first_dpi is not None else (image_dpi, image_dpi)
     if pages > 1:
         # LZW keeps every mode lossless; the frames are multi-page like the original.
         frames[0].save(dest, compression="tiff_lzw", save_all=True, append_images=frames[1:], dpi=dpi)
     else:
         frames[0].save(dest, dpi=dpi)
-    # the rewrite records image_dpi where the original had none, and keeps a usable one as it was
     return dest, pages, None if dpi_ok else image_dpi
 
 

@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -109,13 +110,13 @@ def pdftotext(path: Path) -> list[str]:
     return run.stdout.decode("utf-8").split("\f")[:-1]
 
 
-def convert(src: Path, tmp: Path, fmt: str = "pdf", flavour: str = "2b", **kw: object) -> PdfRouteResult:
+def convert(src: Path, tmp: Path, fmt: str = "pdf", flavour: str = "2b", **kw: Any) -> PdfRouteResult:
     return pdf_to_pdfa(
         src, tmp / "out" / f"{src.stem}.pdf", input_format=fmt, flavour=flavour, work_dir=tmp / "work", **kw
-    )  # type: ignore[arg-type]
+    )
 
 
-def route_error(src: Path, tmp: Path, fmt: str = "pdf", **kw: object) -> PdfRouteError:
+def route_error(src: Path, tmp: Path, fmt: str = "pdf", **kw: Any) -> PdfRouteError:
     with pytest.raises(PdfRouteError) as info:
         convert(src, tmp, fmt, **kw)
     return info.value

@@ -65,6 +65,7 @@ def test_scanned_pdf_in_three_languages(scans: dict[str, Path], tmp_path: Path) 
     src.write_bytes(img2pdf.convert([str(p) for p in scans.values()]))
     r = convert(src, tmp_path, flavour="2b", timeout_s=300)
     assert r.route == "ocr" and not r.kept_original
+    assert "pages_deskewed" in [f[0] for f in r.findings]
     text = _assert_ocr_output(r, "2b", 3)
     for (lang, expected), page in zip(TEXTS.items(), text, strict=True):
         recall = word_recall(expected, page)
@@ -92,6 +93,8 @@ def test_png_with_alpha(scans: dict[str, Path], tmp_path: Path) -> None:
     assert "image_alpha_flattened" in [f[0] for f in r.findings]
     text = _assert_ocr_output(r, "2u", 1)
     assert word_recall(TEXTS["en"], text[0]) >= RECALL
+    with pikepdf.open(r.dest) as pdf:  # the flattened copy kept the image's 300 dpi
+        assert 590 < float(pdf.pages[0].mediabox[2]) < 600
 
 
 def test_jpeg_without_resolution(scans: dict[str, Path], tmp_path: Path) -> None:
@@ -141,7 +144,7 @@ def test_missing_language_pack(scans: dict[str, Path], tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", list(TEXTS))
 def test_word_recall_per_language_at_200_dpi(lang: str, tmp_path: Path) -> None:
     """Lower resolution, more skew: the harder end of what an office scanner sends."""
-    png = render_scan(TEXTS[lang] + " " + TEXTS[lang], tmp_path / f"{lang}.png", dpi=200, seed=7, skew=1.5)
+    png = render_scan(TEXTS[lang] + " " + TEXTS[lang], tmp_path / f"{lang}.png", dpi=200, seed=7, skew=2.0)
     r = convert(png, tmp_path, fmt="png", flavour="2b", timeout_s=300)
     text = _assert_ocr_output(r, "2b", 1)
     recall = word_recall(TEXTS[lang] + " " + TEXTS[lang], text[0])
