@@ -106,7 +106,7 @@ def test_batch_all_good_exits_0(samples: dict[str, Path], tmp_path: Path) -> Non
     variant(samples["letter-en"], src / "a" / "one.docx", 1)
     variant(samples["letter-ru"], src / "b" / "екі.docx", 2)
     p = subprocess.run(
-        [QUJAT, "batch", str(src), str(tmp_path / "dst"), "--profile", "final", "--workers", "1"],
+        [QUJAT, "batch", str(src), str(tmp_path / "dst"), "--profile", "final", "--workers", "2"],
         capture_output=True,
         text=True,
         timeout=300,
