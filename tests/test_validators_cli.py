@@ -141,6 +141,22 @@ def test_pdf_claiming_no_flavour_is_not_pdfa(
     assert lines[0].startswith(f"FAIL {files['pdf_plain']} (not PDF/A): pdfa:no-claim: not PDF/A")
 
 
+def test_damaged_pdf_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\nnothing else")
+    code, lines, _ = _run(capsys, str(damaged), "--workers", "1")
+    assert code == 10
+    assert lines[0].startswith(f"FAIL {damaged} (not PDF/A): pdfa:unreadable: the PDF cannot be read")
+
+
+def test_level_a_claim_is_checked_as_level_b(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    claims_2a = _pdf(tmp_path / "claims-2a.pdf", claim="2a")
+    code, lines, _ = _run(capsys, str(claims_2a), "--json", "--workers", "1")
+    record = json.loads(lines[0])
+    assert record["flavour"] == "2b"
+    assert {"rule": "pdfa:claim-checked-as-b", "kind": "note"}.items() <= record["findings"][-1].items()
+
+
 def test_failing_pdfa_counts_more_findings(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -322,7 +338,18 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    # Wait until it is blocked opening the FIFO (Linux shows that as "wait_for_partner"), so the signal
+    # lands inside the run and not during start-up on a busy machine.
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if wchan.read_text() == "wait_for_partner":
+                break
+        except OSError:
+            time.sleep(5)  # no /proc: give start-up a generous moment instead
+            break
+        time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == ExitCode.INTERRUPTED == 130, err

@@ -24,6 +24,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO
 
+import pikepdf
+
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.odf import ODF_MEDIA_TYPE_PREFIX, validate_odf
 from validators.pdfa import Flavour, claimed_flavour, validate_pdfa
@@ -80,8 +82,8 @@ def _sniff(path: Path) -> str | None:
                 # OOXML also has a manifest-like part, but never this one.
                 if "META-INF/manifest.xml" in names and "[Content_Types].xml" not in names:
                     return "odf"
-        except (zipfile.BadZipFile, OSError):
-            return "odf" if b"mimetype" in head[:100] else None
+        except Exception:  # a damaged or encrypted zip: judge by the first entry's name alone
+            return "odf" if head[30:38] == b"mimetype" else None
         return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<") and b"urn:oasis:names:tc:opendocument:xmlns:office:1.0" in head:
@@ -145,6 +147,11 @@ def _check_pdf(path: Path, flavour: str) -> ValidationReport:
                 rule="pdfa:no-claim",
                 message="not PDF/A: the file claims no PDF/A flavour in its XMP metadata",
             )
+            try:
+                pikepdf.open(path).close()
+            except (pikepdf.PdfError, OSError, ValueError) as e:
+                # No claim could be read because the PDF itself cannot be: say that, not "no claim".
+                finding = Finding(rule="pdfa:unreadable", message=f"the PDF cannot be read: {e}")
             return ValidationReport.from_findings(path, "pdfa", [finding])
         try:
             Flavour(claimed)
