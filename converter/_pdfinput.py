@@ -518,6 +518,7 @@ def _working_copy(route: _Route, dest: Path, *, strip_signatures: bool) -> list[
             signers = _remove_signatures(pdf)
         if route.flavour.part > 1:
             _drop_cidsets(pdf)
+        _name_identity_cidtogidmaps(pdf)
         pdf.save(dest)
     return signers
 
@@ -557,6 +558,19 @@ def _remove_signatures(pdf: pikepdf.Pdf) -> list[str]:
             if len(kept) != len(annots):
                 page.obj.Annots = pikepdf.Array(kept)
     return signers
+
+
+def _name_identity_cidtogidmaps(pdf: pikepdf.Pdf) -> None:
+    # An embedded CIDFontType2 without /CIDToGIDMap maps CIDs to glyphs by identity (ISO 32000-1
+    # table 117, the default); PDF/A requires the entry to be written out (ISO 19005-2 6.2.11.3.2).
+    # Writing the default changes no glyph drawn.
+    for obj in pdf.objects:
+        if (
+            isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Subtype") == "/CIDFontType2"
+            and "/CIDToGIDMap" not in obj
+        ):
+            obj.CIDToGIDMap = pikepdf.Name.Identity
 
 
 def _drop_cidsets(pdf: pikepdf.Pdf) -> None:
@@ -702,35 +716,45 @@ def _ocr_run(
             f"{missing[0]} (Debian) or change the OCR languages",
         )
     route.tools.update(tools.versions())
-    budget = route.remaining()
-    if budget <= 0:
-        raise route.fail("ocr_timeout", "the document's time budget ran out before OCR could start")
     t = time.monotonic()
+    deskew = route.deskew
     try:
-        run = _ocr.run_ocrmypdf(
-            source,
-            dest,
-            output_type=output_type,
-            languages=route.languages,
-            timeout_s=budget,
-            work_dir=route.work,
-            image_dpi=image_dpi,
-            pages=pages,
-            jobs=route.jobs,
-            deskew=route.deskew,
-            extra_args=extra_args,
-        )
-    except _ocr.OcrError as e:
-        code = {
-            "ocr_timeout": "ocr_timeout",
-            "ocr_missing": "ocr_missing",
-            "ocr_encrypted": "pdf_encrypted",
-            "ocr_input": "pdf_damaged" if source.suffix == ".pdf" else "image_damaged",
-        }.get(e.code, "ocr_failed")
-        raise route.fail(code, e.message) from e
+        while True:
+            budget = route.remaining()
+            if budget <= 0:
+                raise route.fail("ocr_timeout", "the document's time budget ran out before OCR could start")
+            try:
+                run = _ocr.run_ocrmypdf(
+                    source,
+                    dest,
+                    output_type=output_type,
+                    languages=route.languages,
+                    timeout_s=budget,
+                    work_dir=route.work,
+                    image_dpi=image_dpi,
+                    pages=pages,
+                    jobs=route.jobs,
+                    deskew=deskew,
+                    extra_args=extra_args,
+                )
+                break
+            except _ocr.OcrError as e:
+                if deskew and e.code == "ocr_failed":
+                    # Deskewing fails on degenerate pages (a 2x2 pixel image) that OCR itself handles;
+                    # the straightening is worth one more try, not a quarantine.
+                    log.warning("%s: OCR with deskew failed (%s); trying without", route.src.name, e.message)
+                    deskew = False
+                    continue
+                code = {
+                    "ocr_timeout": "ocr_timeout",
+                    "ocr_missing": "ocr_missing",
+                    "ocr_encrypted": "pdf_encrypted",
+                    "ocr_input": "pdf_damaged" if source.suffix == ".pdf" else "image_damaged",
+                }.get(e.code, "ocr_failed")
+                raise route.fail(code, e.message) from e
     finally:
         route.stage("ocr", t)
-    if route.deskew:
+    if deskew:
         route.find(
             "pages_deskewed",
             Severity.INFO,

@@ -150,3 +150,15 @@ def test_word_recall_per_language_at_200_dpi(lang: str, tmp_path: Path) -> None:
     recall = word_recall(TEXTS[lang] + " " + TEXTS[lang], text[0])
     print(f"word recall {lang} at 200 dpi: {recall:.3f}")
     assert recall >= RECALL
+
+
+def test_degenerate_scan_falls_back_to_ocr_without_deskew(tmp_path: Path) -> None:
+    """Deskewing a 2x2 pixel page fails inside ocrmypdf; OCR without it succeeds and finds no text."""
+    png = tmp_path / "dot.png"
+    Image.new("1", (2, 2), 1).save(png, dpi=(1, 1))
+    src = tmp_path / "dot.pdf"
+    src.write_bytes(img2pdf.convert(str(png)))
+    r = convert(src, tmp_path, flavour="2b", timeout_s=300)
+    codes = [f[0] for f in r.findings]
+    assert r.validation.passed and r.text_pages_after == 0
+    assert "pages_without_text" in codes and "pages_deskewed" not in codes
