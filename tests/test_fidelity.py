@@ -502,14 +502,19 @@ def test_cell_text_keeps_spaces_tabs_and_lines(tmp_path: Path) -> None:
 
 
 def test_unreadable_source_format_uses_the_odf_copy(tmp_path: Path) -> None:
-    """An RTF original cannot be inventoried: the ODT stands in for it against the PDF."""
+    """A CSV original is not inventoried: the ODS stands in for it against the PDF."""
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext is not installed")
-    src = tmp_path / "letter.rtf"
-    src.write_text(r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 " + TEXT + r"\par}", encoding="ascii")
-    odt = make_odf(tmp_path / "letter.odt", f"<text:p>{TEXT}</text:p>")
+    src = tmp_path / "letter.csv"
+    src.write_text("name;text\nrecord;" + TEXT + "\nother;row\n", encoding="utf-8")
+    ods = make_odf(
+        tmp_path / "letter.ods",
+        '<table:table table:name="letter"><table:table-row><table:table-cell office:value-type="string">'
+        f"<text:p>{TEXT}</text:p></table:table-cell></table:table-row></table:table>",
+        kind="spreadsheet",
+    )
     pdf = make_pdf(tmp_path / "letter.pdf", ["The archive keeps every record."])
-    findings = compare_files(src, {"odt": odt, "pdf": pdf})
+    findings = compare_files(src, {"ods": ods, "pdf": pdf})
     codes = {f.code: f for f in findings}
     assert codes["fidelity_partial"].severity is FidelitySeverity.INFO
     assert codes["text_changed"].where == "letter.pdf"
@@ -526,3 +531,40 @@ def test_comments_missing_from_a_pdf_matter_only_without_an_odf_copy(tmp_path: P
     both = compare_files(src, {"odt": odt, "pdf": pdf}, profile="final")
     assert not [f for f in both if f.code == "comment_lost"]
     assert [f.where for f in both if f.code == "comments_in_final"] == ["c.odt"]
+
+
+RTF = (
+    r"{\rtf1\ansi\ansicpg1251\deff0{\fonttbl{\f0\froman\fcharset204 Times New Roman;}{\f1\fswiss Cambria;}}"
+    r"{\header\pard Header text\par}"
+    "\n"
+    r"\pard\f0 \'cf\'f0\'e8\'e2\'e5\'f2 \u1179?\u1201?\u1171?\par"
+    r"\pard\f1 Cambria words{\v hidden words}{\deleted gone words} kept\par"
+    r"\trowd\cellx2000\cellx4000\pard\intbl A1\cell B1\cell\row"
+    r"\trowd\cellx2000\cellx4000\pard\intbl A2\cell B2\cell\row"
+    r"\pard After the table{\super\chftn}{\*\footnote\pard{\super\chftn} A note.}\par"
+    r"{\*\atnid R}{\*\annotation\pard A comment.}"
+    r"{\*\shppict{\pict\pngblip 89504e47}}{\nonshppict{\pict\wmetafile8 0100}}"
+    r'{\field{\*\fldinst INCLUDEPICTURE "http://example.invalid/a.png" \\d}{\fldrslt }}'
+    r"{\field{\*\fldinst DATE}{\fldrslt 01.01.2020}}\par}"
+)
+
+
+def test_rtf_inventory(tmp_path: Path) -> None:
+    path = tmp_path / "doc.rtf"
+    path.write_text(RTF, encoding="ascii")
+    inv = inventory(path)
+    assert inv.format == "rtf"
+    assert "Привет құғ" in inv.text and "Cambria words kept" in inv.text and "A note." in inv.text
+    assert "01.01.2020" not in inv.text  # a DATE field's result updates itself
+    assert inv.hidden_text == "hidden words" and inv.deleted_text == "gone words"
+    c = inv.counts
+    assert (c["tables"], c["table_rows"], c["footnotes"], c["comments"], c["images"], c["headers"]) == (
+        1,
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert inv.external == ("http://example.invalid/a.png",)
+    assert "қ" in inv.fonts["Times New Roman"] and "C" in inv.fonts["Cambria"]

@@ -41,15 +41,15 @@ def inventory(path: str | Path) -> Inventory:
     The format is identified from the file's bytes, never its name.
 
     Args:
-        path: A DOCX/DOCM/DOTX, XLSX/XLSM/XLTX, PPTX/PPTM/PPSX/POTX, ODT/ODS/ODP (packaged or flat) or
-            PDF file.
+        path: A DOCX/DOCM/DOTX, XLSX/XLSM/XLTX, PPTX/PPTM/PPSX/POTX, ODT/ODS/ODP (packaged or flat), RTF
+            or PDF file.
 
     Returns:
         The `Inventory`. Parts that could not be read, and bounds that were hit, are listed in its
         ``notes``.
 
     Raises:
-        UnsupportedFormat: The format has no inventory reader (legacy binary Office, RTF, images, CSV).
+        UnsupportedFormat: The format has no inventory reader (legacy binary Office, images, CSV).
         RefusedInput: The input safety checks refuse the file (a subclass of `UnsupportedFormat`).
         ValueError: The file is damaged in a way that leaves nothing to inventory.
         OSError: The file cannot be read.
@@ -76,6 +76,10 @@ def inventory(path: str | Path) -> Inventory:
         from validators.fidelity._odf import inventory_odf
 
         return inventory_odf(path)
+    if fmt is InputFormat.RTF:
+        from validators.fidelity._rtf import inventory_rtf
+
+        return inventory_rtf(path)
     if fmt is InputFormat.PDF:
         from validators.fidelity._pdf import inventory_pdf
 
