@@ -3,12 +3,11 @@ a strict reader would have shown.
 
 Seen on real files, with the profile's DefaultVersion set to strict 1.3: ODF 1.4 attributes such as
 ``style:rel-width``/``style:rel-height`` on shapes, ``form:input-required`` on check boxes and radio
-buttons, ``clear`` on line breaks; ``text:s`` inside ``text:text-input``; empty ``draw:image`` placeholders
-(PPTX notes and placeholders) with neither a link nor data; and ODF 1.4's ``style:header-first`` and
-``style:footer-first`` inside master pages. Attributes strict 1.3 does not define are dropped (a strict
-reader ignores them anyway); spaces are written as characters; empty placeholders and first-page
-headers that are not displayed are removed. Everything else is left as it is and reported by the
-validator. Each repair is returned as a sentence for the report.
+buttons, ``clear`` on line breaks, ``smil:dur``/``smil:fill`` on ``anim:command``; ``text:s`` inside
+``text:text-input``; and empty ``draw:image`` placeholders (PPTX notes and placeholders) with neither a
+link nor data. Attributes strict 1.3 does not define are dropped (a strict reader ignores them anyway);
+spaces are written as characters; empty placeholders are removed. Everything else is left as it is and
+reported by the validator. Each repair is returned as a sentence for the report.
 """
 
 from __future__ import annotations
@@ -41,8 +40,6 @@ _BINARY = f"{{{_NS['office']}}}binary-data"
 _TEXT_INPUT = f"{{{_NS['text']}}}text-input"
 _SPACE = f"{{{_NS['text']}}}s"
 _COUNT = f"{{{_NS['text']}}}c"
-_FIRST = {f"{{{_NS['style']}}}header-first", f"{{{_NS['style']}}}footer-first"}
-_DISPLAY = f"{{{_NS['style']}}}display"
 _PREFIX = {uri: p for p, uri in _NS.items()} | {
     "urn:oasis:names:tc:opendocument:xmlns:form:1.0": "form",
     "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0": "svg",
@@ -71,14 +68,6 @@ def _repair_tree(root: etree._Element, changes: collections.Counter[str]) -> boo
     changed = False
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
-            continue
-        if el.tag in _FIRST:
-            # An undisplayed or empty first-page header says nothing; a displayed one is left for the
-            # validator to report (removing it would change what the first page shows).
-            if el.get(_DISPLAY) == "false" or (len(el) == 0 and not (el.text or "").strip()):
-                el.getparent().remove(el)
-                changes[f"removed an undisplayed <{_name(el.tag)}> (ODF 1.4)"] += 1
-                changed = True
             continue
         if el.tag == _IMAGE and el.get(_HREF) is None and el.find(_BINARY) is None:
             frame = el.getparent()
