@@ -563,7 +563,10 @@ def _count_part(
                 and parent.getparent() is not None
                 and (local(parent.getparent().tag) == "object")
             )
-            if not in_object:  # an OLE object's preview picture is the object, not an image
+            shape_id = parent.get("id", "") if parent is not None else ""
+            if "watermark" in shape_id.lower():
+                counts["watermarks"] += 1  # converters turn it into a page background
+            elif not in_object:  # an OLE object's preview picture is the object, not an image
                 counts["images"] += 1
                 distinct.add(rels[rid][1] if rid in rels else (rid or ""))
         elif ns == "http://schemas.openxmlformats.org/drawingml/2006/main" and name == "graphicData":

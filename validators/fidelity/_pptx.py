@@ -110,8 +110,18 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
                         elif uri.endswith("/diagram"):
                             counts["smartart"] += 1
                         elif uri.endswith("/ole"):
-                            counts["ole_objects"] += 1
-                counts["images"] += sum(1 for _ in tree.iter(f"{_p}pic"))
+                            for ole in gd.iter(f"{_p}oleObj"):
+                                rid = ole.get(f"{{{R}}}id", "")
+                                if ole.find(f"{_p}link") is not None and rid in srels:
+                                    external.append(srels[rid][1])  # linked, not embedded: never fetched
+                                else:
+                                    counts["ole_objects"] += 1
+                # An object's preview picture is part of the object.
+                counts["images"] += sum(
+                    1
+                    for pic in tree.iter(f"{_p}pic")
+                    if not any(local(a.tag) == "oleObj" for a in pic.iterancestors())
+                )
             for typ, t, ext in srels.values():
                 if ext and typ.endswith(_MEDIA):
                     external.append(t)
