@@ -303,7 +303,14 @@ def _from_pdf(route: _Route) -> PdfRouteResult:
     if len(image_only) == pages:
         name, ocr_pages = "ocr", pages
         ocr_out = route.work / "ocr.pdf"
-        confidence = _ocr_run(route, source, ocr_out, output_type=_PDFA_OUTPUT_TYPE[route.flavour.part])
+        # A tagged PDF without any text has nothing its tags could describe; ocrmypdf would refuse it.
+        confidence = _ocr_run(
+            route,
+            source,
+            ocr_out,
+            output_type=_PDFA_OUTPUT_TYPE[route.flavour.part],
+            extra_args=("--tagged-pdf-mode", "ignore"),
+        )
         _pikepdf_pdfa(route, ocr_out, staged)
     elif not image_only:
         name, ocr_pages = "born_digital", 0
