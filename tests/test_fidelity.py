@@ -568,3 +568,31 @@ def test_rtf_inventory(tmp_path: Path) -> None:
     )
     assert inv.external == ("http://example.invalid/a.png",)
     assert "қ" in inv.fonts["Times New Roman"] and "C" in inv.fonts["Cambria"]
+
+
+def test_results_depending_on_today_are_not_differences(tmp_path: Path) -> None:
+    sheet = (
+        '<sheetData><row r="1"><c r="A1"><f>TODAY()</f><v>45000</v></c><c r="B1"><f>A1-10</f><v>44990</v></c>'
+        '<c r="C1"><f>B1*2</f><v>89980</v></c><c r="D1"><f>1+1</f><v>2</v></c></row></sheetData>'
+    )
+    src = inventory(make_xlsx(tmp_path / "v.xlsx", {"Sheet1": sheet}))
+    assert set(src.sheets[0].volatile) == {"A1", "B1", "C1"}
+
+    def cell(addr: str, formula: str, value: float) -> str:
+        return (
+            f'<table:table-cell table:formula="of:={formula}" office:value-type="float" '
+            f'office:value="{value}"/>'
+        )
+
+    out = make_odf(
+        tmp_path / "v.ods",
+        '<table:table table:name="Sheet1"><table:table-row>'
+        + cell("A1", "TODAY()", 46000)
+        + cell("B1", "[.A1]-10", 45990)
+        + cell("C1", "[.B1]*2", 91980)
+        + cell("D1", "1+1", 3)
+        + "</table:table-row></table:table>",
+        kind="spreadsheet",
+    )
+    changed = [f for f in compare(src, inventory(out)) if f.code == "cell_value_changed"]
+    assert [f.where.rsplit("!", 1)[-1] for f in changed] == ["D1"]

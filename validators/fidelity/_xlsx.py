@@ -29,6 +29,7 @@ from validators.fidelity._util import (
     normalise,
     parse_part,
     read_part,
+    split_address,
 )
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
                 elif ext2 and typ2.endswith(("/oleObject", "/image")):
                     external.append(t2)
         macros = any(n.lower().endswith("vbaproject.bin") for n in names) or fmt in ("xlsm", "xltm")
+    sheets = _propagate_volatile(sheets)
     counts["sheets"] = len(sheets)
     counts["hidden_sheets"] = sum(1 for s in sheets if s.hidden)
     counts["formulas"] = sum(len(s.formulas) for s in sheets)
@@ -175,6 +177,80 @@ def inventory_xlsx(path: Path, fmt: str) -> Inventory:
         sheets=tuple(sheets),
         notes=tuple(notes),
     )
+
+
+_REF = re.compile(
+    r"(?:(?:'((?:[^']|'')+)'|([^\s'!(),:;=+\-*/&^<>\"]+))!)?"
+    r"(?:\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?|\$?([A-Z]{1,3}):\$?([A-Z]{1,3}))"
+)
+_MAX_PROPAGATE = 50_000
+_BOX_OVER = 200
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _propagate_volatile(sheets: list[Sheet]) -> list[Sheet]:
+    """Mark formulas that depend, directly or through other cells, on a volatile one (TODAY, RAND...).
+
+    Their stored results were true when the file was saved and are not expected to match a fresh
+    calculation. References are read from the formula text; a workbook with more formulas than the bound
+    is left as it is.
+    """
+    total = sum(len(s.formulas) for s in sheets)
+    if not any(s.volatile for s in sheets) or total > _MAX_PROPAGATE:
+        return sheets
+    vol: dict[str, set[tuple[int, int]]] = {s.name: set() for s in sheets}
+    rects: dict[tuple[str, str], list[tuple[str, int, int, int, int]]] = {}
+    for s in sheets:
+        for addr in s.volatile:
+            vol[s.name].add(split_address(addr))
+        for addr, f in s.formulas.items():
+            found = []
+            for m in _REF.finditer(f):
+                sheet = (m.group(1) or "").replace("''", "'") or m.group(2) or s.name
+                if m.group(3):
+                    r1, c1 = int(m.group(4)), _col(m.group(3))
+                    r2, c2 = (int(m.group(6)), _col(m.group(5))) if m.group(5) else (r1, c1)
+                else:
+                    r1, r2, c1, c2 = 1, 1_048_576, _col(m.group(7)), _col(m.group(8))
+                found.append((sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            rects[(s.name, addr)] = found
+    changed = True
+    rounds = 0
+    while changed and rounds < 50:
+        changed, rounds = False, rounds + 1
+        boxes = {
+            name: (min(r for r, _ in v), min(c for _, c in v), max(r for r, _ in v), max(c for _, c in v))
+            for name, v in vol.items()
+            if v
+        }
+        for (name, addr), refs in rects.items():
+            here = split_address(addr)
+            if here in vol[name]:
+                continue
+            for sheet, r1, c1, r2, c2 in refs:
+                cells = vol.get(sheet)
+                if not cells:
+                    continue
+                if len(cells) > _BOX_OVER:  # many volatile cells: their bounding box is close enough
+                    br1, bc1, br2, bc2 = boxes[sheet]
+                    hit = not (br2 < r1 or br1 > r2 or bc2 < c1 or bc1 > c2)
+                else:
+                    hit = any(r1 <= r <= r2 and c1 <= c <= c2 for r, c in cells)
+                if hit:
+                    vol[name].add(here)
+                    changed = True
+                    break
+    out = []
+    for s in sheets:
+        marked = tuple(a for a in s.formulas if split_address(a) in vol[s.name])
+        out.append(replace(s, volatile=marked) if marked != s.volatile else s)
+    return out
 
 
 def _pivot_ranges(
