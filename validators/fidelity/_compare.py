@@ -768,13 +768,13 @@ def compare_files(
         )
         if proxy is not None:
             for inv in invs.values():
-                findings.extend(compare(proxy, inv, profile=profile))
+                findings.extend(_safe_compare(proxy, inv, profile))
         return sort_findings(dedupe(findings)) if proxy is not None else [findings[-1]]
     except (ValueError, OSError) as e:
         log.warning("cannot inventory %s: %s", source, e)
         return [_unchecked(Path(source).name, e), *findings]
     for inv in invs.values():
-        for f in compare(src, inv, profile=profile):
+        for f in _safe_compare(src, inv, profile):
             key = _PDF_ONLY_LOSSES.get(f.code)
             if (
                 key
@@ -786,6 +786,16 @@ def compare_files(
                 continue
             findings.append(f)
     return sort_findings(dedupe(findings))
+
+
+def _safe_compare(source: Inventory, output: Inventory, profile: str) -> list[FidelityFinding]:
+    """`compare`, with a failure of the comparison itself turned into a finding: fidelity reports on a
+    conversion, it must never be the reason one fails."""
+    try:
+        return compare(source, output, profile=profile)
+    except Exception as e:
+        log.exception("comparing %s with %s failed", source.path, output.path)
+        return [_unchecked(Path(output.path).name, e)]
 
 
 def _unchecked(name: str, e: BaseException) -> FidelityFinding:
