@@ -770,7 +770,7 @@ def compare_files(
             for inv in invs.values():
                 findings.extend(_safe_compare(proxy, inv, profile))
         return sort_findings(dedupe(findings)) if proxy is not None else [findings[-1]]
-    except (ValueError, OSError) as e:
+    except Exception as e:  # damaged beyond reading (bad zip, broken XML...): a finding, not a crash
         log.warning("cannot inventory %s: %s", source, e)
         return [_unchecked(Path(source).name, e), *findings]
     for inv in invs.values():
