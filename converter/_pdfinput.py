@@ -55,9 +55,11 @@ __all__ = [
 DEFAULT_LANGUAGES = "kaz+rus+eng"
 _INPUT_FORMATS = frozenset({"pdf", "tiff", "jpeg", "png"})
 _PDFA_OUTPUT_TYPE = {1: "pdfa-1", 2: "pdfa-2", 3: "pdfa-3"}
-# Resolutions outside this range are not what a scanner writes: a camera JPEG's 72 dpi, or a
-# JFIF aspect ratio read as dpi. The page would be metres wide, or a thumbnail.
-_DPI_RANGE = (100, 1600)
+# A recorded resolution is believed if it is in this range (a fax's 204x98 dpi included) and makes a
+# page no larger than A2. Otherwise it is not what a scanner wrote: a camera JPEG's default 72 dpi on
+# 4000 pixels, or a JFIF aspect ratio read as dpi, would make a page metres wide.
+_DPI_RANGE = (50, 2400)
+_MAX_PAGE_INCHES = 24.0
 _IMAGE_MODES = frozenset({"1", "L", "RGB", "CMYK"})  # what img2pdf embeds without conversion
 _TEXT_OPS = frozenset({"Tj", "TJ", "'", '"'})
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -616,7 +618,11 @@ def _frame_dpi(img: Image.Image) -> tuple[float, float] | None:
     except (TypeError, ValueError, IndexError):
         return None
     lo, hi = _DPI_RANGE
-    return (x, y) if lo <= x <= hi and lo <= y <= hi else None
+    if not (lo <= x <= hi and lo <= y <= hi):
+        return None
+    if max(img.width / x, img.height / y) > _MAX_PAGE_INCHES:
+        return None
+    return x, y
 
 
 def _flatten(frame: Image.Image) -> Image.Image:

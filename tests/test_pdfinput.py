@@ -313,3 +313,24 @@ def test_confidence_summary(tmp_path: Path) -> None:
     s = _ocr.confidence_summary([hocr])
     assert s == {"pages": 1, "words": 2, "mean": 68.0, "median": 68.0, "low_share": 0.5}
     assert _ocr.confidence_summary([]) is None
+
+
+@pytest.mark.parametrize(
+    ("size", "dpi", "usable"),
+    [
+        ((2480, 3508), (300, 300), True),
+        ((1728, 1100), (204, 98), True),  # fax normal resolution: not square, still believed
+        ((4000, 3000), (72, 72), False),  # a camera's default: a page over 55 inches wide
+        ((2480, 3508), (1, 1), False),
+        ((2480, 3508), None, False),
+    ],
+)
+def test_recorded_resolution_is_believed_when_plausible(
+    size: tuple[int, int], dpi: tuple[int, int] | None, usable: bool
+) -> None:
+    from converter._pdfinput import _frame_dpi
+
+    img = Image.new("L", size)
+    if dpi:
+        img.info["dpi"] = dpi
+    assert (_frame_dpi(img) is not None) is usable
