@@ -32,7 +32,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _fonts, _syntax, _transparency, _xmp
+from validators.pdfa import _fonts, _shading, _syntax, _transparency, _xmp
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +224,58 @@ def _about_only(f: pikepdf.pdfa.Finding) -> bool:
     )
 
 
+def _shading_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of an ``sh`` operator or of a resource dictionary with /Shading."""
+    if f.rule == _shading.SH_RULE:
+        return True
+    return f.rule == _shading.RESOURCES_RULE and f.message == _shading.RESOURCES_MESSAGE
+
+
+def _settle_shadings(
+    data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
+) -> tuple[list[pikepdf.pdfa.Finding], list[_shading.ShadingProblem]]:
+    """Check the shadings pikepdf declined to check, and what it skipped because of them.
+
+    pikepdf refuses a resource dictionary with /Shading and then checks nothing below it (fonts,
+    graphics states, colour spaces, XObjects). So pikepdf checks the document again with the
+    /Shading entries taken out, and the shadings' colour spaces put among the colour space
+    resources; its new findings join the others. Its shading findings are settled only if that
+    second check ran and `_shading` checked every shading the content streams paint.
+
+    Returns:
+        pikepdf's findings (the settled ones removed, those of the second check added) and the
+        problems `_shading` found.
+    """
+    base = "2b" if fl is Flavour.PDFA_2U else fl.value
+    sh_wheres = [f.where for f in pike_findings if f.rule == _shading.SH_RULE]
+    try:
+        # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
+        with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+            verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
+            _shading.without_shading_resources(pdf, injections)
+            recheck = pikepdf.pdfa.check(pdf, base)
+    except (pikepdf.PdfError, ValueError) as e:
+        log.debug("Cannot check the shadings: %s", e)
+        return pike_findings, []
+    if any(f.rule == "pikepdf:internal" for f in recheck.findings):
+        log.debug("pikepdf could not check the document without its shadings; they stay refused")
+        return pike_findings, []
+    kept = [
+        f
+        for f in pike_findings
+        if not (
+            (f.rule == _shading.SH_RULE and f.where in verdict.settled)
+            or (f.rule == _shading.RESOURCES_RULE and f.message == _shading.RESOURCES_MESSAGE)
+        )
+    ]
+    known = {(f.rule, f.where, f.message) for f in pike_findings}
+    # The content streams are the same in both checks: their sh findings are those above
+    kept.extend(
+        f for f in recheck.findings if f.rule != _shading.SH_RULE and (f.rule, f.where, f.message) not in known
+    )
+    return kept, verdict.problems
+
+
 def _rule(fl: Flavour, clause: str) -> str:
     return clause if ":" in clause else f"{fl.spec}:{clause}"
 
@@ -267,6 +319,13 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
 
     pike_findings = list(pike.findings)
+    shading_problems: list[_shading.ShadingProblem] = []
+    if any(_shading_finding(f) for f in pike_findings):
+        try:
+            pike_findings, shading_problems = _settle_shadings(data, fl, pike.output_intent, pike_findings)
+        except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
+            log.warning("Shading check of %s failed: %s", path, e, exc_info=True)
+            add("qujat:internal", "shadings", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
     verdict: _xmp.XmpVerdict | None = None
     font_problems: list[_fonts.FontProblem] = []
     blending: list[_transparency.TransparencyProblem] = []
@@ -310,6 +369,9 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
         add(_rule(fl, xp.clause), xp.where, xp.message)
     for tp in blending:
         add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
+    for sp in shading_problems:
+        kind = FindingKind.UNSUPPORTED if sp.unsupported else FindingKind.VIOLATION
+        add(_rule(fl, sp.clause), sp.where, sp.message, kind)
 
     report = ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
     if report.passed:
