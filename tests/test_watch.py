@@ -495,7 +495,7 @@ def test_real_full_tmpfs_pauses_and_resumes(
 
 
 def test_retry_sends_a_quarantined_job_back(
-    samples: dict[str, Path], tmp_path: Path, fake_converter: Converter
+    samples: dict[str, Path], tmp_path: Path, fake_converter: Converter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = working_site(tmp_path / "site")
     inbox = cfg.parent / "inbox"
@@ -516,6 +516,10 @@ def test_retry_sends_a_quarantined_job_back(
     with Journal(cfg.parent / "state" / "journal.sqlite") as j:
         j.export_jsonl(buf)
     assert "retried" in buf.getvalue()
+
+    capsys.readouterr()
+    assert qujat_main(["journal", "list", "--config", str(cfg)]) == 0
+    assert "quarantined" in capsys.readouterr().out
 
 
 # -- batch in-process over a fake engine -------------------------------------------------------------
@@ -548,3 +552,29 @@ def test_batch_mirrors_the_tree_and_resumes(
     r3 = run_batch(dataclasses.replace(opts, retry_failed=True), converter=fake_converter)
     assert r3.resumed == 4 and r3.summary.outcomes == s.outcomes
     assert not list((tmp_path / "dst" / "quarantine").rglob("* (2)*"))
+
+
+def test_json_logs_name_the_document(tmp_path: Path) -> None:
+    import logging
+
+    from watch import _log
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    levels = {n: logging.getLogger(n).level for n in ("converter", "pikepdf", "fontTools", "watchdog", "PIL")}
+    try:
+        _log.configure(json_logs=True, log_file=tmp_path / "reports" / "qujat.log")
+        with _log.document("хат-қазақша.docx"):
+            logging.getLogger("watch.jobs").warning("quarantined [%s]", "input_file")
+        for h in root.handlers:
+            h.flush()
+    finally:
+        for h in root.handlers:
+            h.close()
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+        for n, lv in levels.items():
+            logging.getLogger(n).setLevel(lv)
+    line = json.loads((tmp_path / "reports" / "qujat.log").read_text(encoding="utf-8").splitlines()[-1])
+    assert line["document"] == "хат-қазақша.docx" and line["level"] == "warning"
+    assert line["message"] == "quarantined [input_file]" and line["time"].endswith("+00:00")
