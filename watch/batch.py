@@ -243,20 +243,24 @@ def run_batch(
         log.info(
             "%d input(s): %d finished by an earlier run, %d to convert", len(ids), done_before, remaining
         )
-        if not remaining or converter is None:
+        disk_full = threading.Event()
+
+        def result() -> BatchResult:
             summary = summarize([j for j in journal.jobs() if j.id in id_set])
             reports = write_summary(summary, dst / "reports", title=f"qujat batch: {src.name}")
             return BatchResult(
                 summary=summary,
                 reports=tuple(reports),
-                interrupted=False,
-                disk_full=False,
+                interrupted=stop.is_set(),
+                disk_full=disk_full.is_set(),
                 resumed=done_before,
                 seconds=time.monotonic() - t0,
             )
+
+        if not remaining or converter is None:
+            return result()  # nothing to convert: no engine started
         bar = _Progress(len(ids), done_before, progress)
         finished: set[int] = set()
-        disk_full = threading.Event()
 
         def on_outcome(job: Job, outcome: Outcome) -> None:
             if outcome in (Outcome.PLACED, Outcome.DUPLICATE, Outcome.QUARANTINED, Outcome.GONE):
@@ -305,16 +309,7 @@ def run_batch(
         finally:
             bar.clear()
             disp.close()
-        summary = summarize([j for j in journal.jobs() if j.id in id_set])
-        reports = write_summary(summary, dst / "reports", title=f"qujat batch: {src.name}")
-        return BatchResult(
-            summary=summary,
-            reports=tuple(reports),
-            interrupted=stop.is_set(),
-            disk_full=disk_full.is_set(),
-            resumed=done_before,
-            seconds=time.monotonic() - t0,
-        )
+        return result()
     finally:
         if own_converter and converter is not None:
             converter.close(kill=stop.is_set())

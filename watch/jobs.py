@@ -19,7 +19,7 @@ import json
 import logging
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -392,7 +392,7 @@ class Processor:
         reason: dict[str, Any],
         *,
         duplicate_of: int | None = None,
-        events: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = (),  # type: ignore[assignment]
+        events: Sequence[tuple[str, str, dict[str, Any], dict[str, Any]]] = (),
     ) -> Outcome:
         tgt = self.target(job)
         # A retried input already lies in quarantine: quarantined again, it stays where it is.

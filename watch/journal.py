@@ -24,7 +24,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -466,7 +466,7 @@ class Journal:
         message: str,
         findings: list[str],
         duplicate_of: int | None = None,
-        events: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = (),  # type: ignore[assignment]
+        events: Sequence[tuple[str, str, dict[str, Any], dict[str, Any]]] = (),
     ) -> Job:
         """Record the conversion's verdict and the routing plan, with its events, in one transaction."""
         with self._tx() as db:
@@ -495,7 +495,7 @@ class Journal:
         job_id: int,
         state: JobState,
         *,
-        outputs: list[str] = (),  # type: ignore[assignment]
+        outputs: Sequence[str] = (),
         original: str | None = None,
         detail: dict[str, Any] | None = None,
         exit_name: str | None = None,
@@ -537,7 +537,3 @@ class Journal:
             if cur.rowcount:
                 self._event(db, job_id, "retried", "ok", {"source": str(source)})
             return bool(cur.rowcount)
-
-    def iter_states(self) -> Iterator[tuple[int, JobState]]:
-        for r in self._query("SELECT id, state FROM jobs ORDER BY id"):
-            yield r[0], JobState(r[1])
