@@ -525,3 +525,156 @@ def test_no_false_approvals_on_the_developer_corpus() -> None:
                 approved.append(str(path.relative_to(root)))
     assert checked > 0
     assert approved == []
+
+
+# --- shadings -------------------------------------------------------------------------------------------
+
+
+def _with_shading(
+    base: bytes,
+    *,
+    colour_space: object = None,
+    function: object = None,
+    extgstate: dict | None = None,
+    default_rgb: bool = False,
+) -> bytes:
+    """*base* with an axial shading painted by sh (as LibreOffice paints gradients), written by qpdf."""
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        if function is None:
+            function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0], C1=[0, 0, 1], N=1)
+        shading = pdf.make_indirect(
+            pikepdf.Dictionary(
+                ShadingType=2,
+                ColorSpace=pikepdf.Name.DeviceRGB if colour_space is None else colour_space,
+                Coords=[0, 0, 200, 200],
+                Extend=[True, True],
+                Function=function,
+            )
+        )
+        page = pdf.pages[0].obj
+        resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(Sh1=shading))
+        content = b"q 0 0 100 100 re W n /Sh1 sh Q"
+        if extgstate is not None:
+            resources.ExtGState = pikepdf.Dictionary(GS1=pikepdf.Dictionary(extgstate))
+            content = b"q /GS1 gs 0 0 100 100 re W n /Sh1 sh Q"
+        if default_rgb:
+            icc = next(iter(pdf.Root.OutputIntents)).DestOutputProfile
+            resources.ColorSpace = pikepdf.Dictionary(DefaultRGB=pikepdf.Array([pikepdf.Name.ICCBased, icc]))
+        page.Resources = resources
+        page.Contents = pdf.make_stream(content)
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+def test_shading_in_the_output_intent_colour_space_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    # pikepdf.pdfa reports sh and /Shading resources as unchecked; our checks settle both
+    report = _check(tmp_path, _with_shading(pdfa2b), "2b")
+    assert report.passed, report.failures
+
+
+def test_shading_in_device_cmyk_with_an_rgb_output_intent_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 0, 0, 0], N=1)
+    data = _with_shading(pdfa2b, colour_space=pikepdf.Name.DeviceCMYK, function=function)
+    report = _check(tmp_path, data, "2b")
+    assert not report.passed
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report)
+
+
+def test_shading_in_device_rgb_without_output_intent_fails(tmp_path: Path, pdfa1b: bytes) -> None:
+    with pikepdf.open(io.BytesIO(_with_shading(pdfa1b))) as pdf:
+        del pdf.Root.OutputIntents
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    report = _check(tmp_path, buf.getvalue(), "1b")
+    assert not report.passed
+    assert "ISO_19005_1:6.2.3.3-1" in _rules(report)
+
+
+def test_shading_with_a_device_independent_default_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 0, 0, 0], N=1)
+    data = _with_shading(pdfa2b, colour_space=pikepdf.Name.DeviceCMYK, function=function, default_rgb=True)
+    # A DefaultRGB does not stand in for DeviceCMYK
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(_check(tmp_path, data, "2b"))
+    assert _check(tmp_path, _with_shading(pdfa2b, default_rgb=True), "2b").passed
+
+
+def test_shading_with_a_malformed_function_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    # Two outputs for a colour space of three components
+    function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0], C1=[0, 1], N=1)
+    report = _check(tmp_path, _with_shading(pdfa2b, function=function), "2b")
+    assert "pikepdf:schema-Shading" in _rules(report)
+
+
+def test_shading_with_a_pattern_colour_space_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_shading(pdfa2b, colour_space=pikepdf.Name.Pattern), "2b")
+    assert "pikepdf:schema-Shading" in _rules(report)
+
+
+def test_shading_resource_missing_from_the_stream_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    with pikepdf.open(io.BytesIO(_with_shading(pdfa2b))) as pdf:
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/Sh2 sh")
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    assert "ISO_19005_2:6.2.2-2" in _rules(_check(tmp_path, buf.getvalue(), "2b"))
+
+
+def test_resources_beside_a_shading_are_still_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    # pikepdf checks nothing below a resource dictionary it refuses for its /Shading: a transfer function
+    # in a graphics state there (ISO 19005-2 6.2.5) must still be found
+    data = _with_shading(pdfa2b, extgstate={"/TR": pikepdf.Name.Identity})
+    report = _check(tmp_path, data, "2b")
+    assert not report.passed
+    assert any("ExtGState" in f.where for f in report.failures), report.failures
+
+
+def test_shading_colour_space_structure_is_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    # An ICCBased space whose profile is not an ICC profile, used only by a shading
+    with pikepdf.open(io.BytesIO(_with_shading(pdfa2b))) as pdf:
+        stream = pdf.make_stream(b"not an ICC profile" * 10, N=3)
+        shading = pdf.pages[0].obj.Resources.Shading.Sh1
+        shading.ColorSpace = pikepdf.Array([pikepdf.Name.ICCBased, stream])
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    report = _check(tmp_path, buf.getvalue(), "2b")
+    assert not report.passed
+    assert any("ICCBased" in f.where or "ICC" in f.message for f in report.failures), report.failures
+
+
+@pytest.mark.soffice
+def test_libreoffice_gradient_passes(tmp_path: Path) -> None:
+    # A PPTX shape with a gradient fill: LibreOffice paints it with sh and an axial shading in DeviceRGB
+    pptx = pytest.importorskip("pptx")
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches
+
+    from converter import convert
+
+    prs = pptx.Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(1), Inches(1), Inches(4), Inches(3))
+    shape.fill.gradient()
+    shape.fill.gradient_stops[0].color.rgb = RGBColor(255, 0, 0)
+    shape.fill.gradient_stops[1].color.rgb = RGBColor(0, 0, 255)
+    src = tmp_path / "gradient.pptx"
+    prs.save(src)
+    result = convert(src, profile="archive", output_dir=tmp_path / "out")
+    placed = [o.path for o in result.outputs] + list(result.quarantined)
+    pdfs = [p for p in placed if p.suffix == ".pdf"]
+    assert pdfs, result
+    with pikepdf.open(pdfs[0]) as pdf:
+        assert any(isinstance(o, pikepdf.Dictionary) and "/ShadingType" in o for o in pdf.objects)
+    report = validate_pdfa(pdfs[0], "2b")
+    assert report.passed, report.failures
+    # The same file with its shading moved to DeviceCMYK (the OutputIntent is sRGB) fails
+    with pikepdf.open(pdfs[0]) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/ShadingType" in obj:
+                obj.ColorSpace = pikepdf.Name.DeviceCMYK
+                obj.Function = pikepdf.Dictionary(
+                    FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 0, 0, 0], N=1
+                )
+        broken = tmp_path / "cmyk.pdf"
+        pdf.save(broken)
+    assert "ISO_19005_2:6.2.4.3-3" in {f.rule for f in validate_pdfa(broken, "2b").failures}

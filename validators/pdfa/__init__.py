@@ -271,7 +271,9 @@ def _settle_shadings(
     known = {(f.rule, f.where, f.message) for f in pike_findings}
     # The content streams are the same in both checks: their sh findings are those above
     kept.extend(
-        f for f in recheck.findings if f.rule != _shading.SH_RULE and (f.rule, f.where, f.message) not in known
+        f
+        for f in recheck.findings
+        if f.rule != _shading.SH_RULE and (f.rule, f.where, f.message) not in known
     )
     return kept, verdict.problems
 

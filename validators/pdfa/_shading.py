@@ -375,14 +375,14 @@ class _Checker:
                 and all(isinstance(e, bool) for e in extend)
             ):
                 problems.extend(bad("/Extend is not two booleans"))
-        else:
+        elif isinstance(shading, pikepdf.Stream):
             mesh = _mesh_problems(shading, kind, components, function is not None)
             problems.extend(ShadingProblem("pikepdf:schema-Shading", where, m) for m in mesh)
         return problems
 
 
 def _mesh_problems(
-    shading: pikepdf.Dictionary, kind: int, components: int | None, has_function: bool
+    shading: pikepdf.Stream, kind: int, components: int | None, has_function: bool
 ) -> list[str]:
     """What is wrong with the entries of a mesh shading stream (ISO 32000-1 Tables 83 to 86)."""
     problems: list[str] = []
@@ -420,7 +420,7 @@ def _content_shadings(obj: pikepdf.Object, page: bool) -> tuple[list[pikepdf.Obj
     return operands, nested
 
 
-def _inherited_resources(page: pikepdf.Dictionary) -> object:
+def _inherited_resources(page: object) -> object:
     node: object = page
     for _ in range(64):
         if not isinstance(node, pikepdf.Dictionary):
