@@ -578,3 +578,44 @@ def test_json_logs_name_the_document(tmp_path: Path) -> None:
     line = json.loads((tmp_path / "reports" / "qujat.log").read_text(encoding="utf-8").splitlines()[-1])
     assert line["document"] == "хат-қазақша.docx" and line["level"] == "warning"
     assert line["message"] == "quarantined [input_file]" and line["time"].endswith("+00:00")
+
+
+def test_full_journal_disk_pauses_without_stopping(
+    samples: dict[str, Path], tmp_path: Path, fake_converter: Converter, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Everything qujat writes (journal, staging, outputs, originals) on one small disk that fills up; the
+    # inbox elsewhere, so documents can still arrive.
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "1m"):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        cfg = disk / "qujat.toml"
+        cfg.write_text(
+            f'[[route]]\nname = "working"\ninbox = "{inbox}"\noutput = "out"\n'
+            "[daemon]\nstability_seconds = 0.5\nscan_interval_seconds = 1\nretry_interval_seconds = 0.5\n",
+            encoding="utf-8",
+        )
+        caplog.set_level("INFO")
+        with _DaemonThread(cfg, fake_converter) as d:
+            filler = disk / "filler.bin"
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+            try:
+                while True:
+                    os.write(fd, b"\0" * 4096)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            _drop(samples, inbox, ["letter-kk", "letter-en"])
+            time.sleep(3)
+            assert d.thread.is_alive(), "a full disk must not stop the daemon"
+            assert len(list(inbox.iterdir())) == 2
+            filler.unlink()
+            wait_for(lambda: not any(inbox.iterdir()), 30, "the inbox to empty after space returned")
+        assert len(list((disk / "out").glob("*.odt"))) == 2 and not partial_files(disk)
+        messages = " ".join(r.getMessage() for r in caplog.records)
+        assert "cannot be written" in messages or "intake paused" in messages
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True, timeout=30)

@@ -22,8 +22,9 @@ from converter import place_file, sha256_file
 
 log = logging.getLogger(__name__)
 
-# Names of temporary and system files that are never inputs. "~$x" are Office owner (lock) files and
-# ".~lock.x#" LibreOffice's; both are also never moved or deleted, since the editor holding them needs them.
+# Names of temporary and system files that are never inputs ("~WRx" are Word's own temp files). "~$x" are
+# Office owner (lock) files and ".~lock.x#" LibreOffice's; both are also never moved or deleted, since the
+# editor holding them needs them.
 _IGNORED_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", "~")
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 # converter.files.atomic_writer's temp files: ".<dest name>.<random>.part".
@@ -33,7 +34,7 @@ _PARTIAL = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.part$")
 def is_ignored(name: str) -> bool:
     """True for lock files, hidden files and the temp files of editors, browsers and copy tools."""
     low = name.lower()
-    return name.startswith((".", "~$", "~")) or low in _IGNORED_NAMES or low.endswith(_IGNORED_SUFFIXES)
+    return name.startswith((".", "~$", "~WR")) or low in _IGNORED_NAMES or low.endswith(_IGNORED_SUFFIXES)
 
 
 def lock_file_beside(path: Path) -> Path | None:
@@ -55,7 +56,10 @@ def is_disk_full(exc: BaseException) -> bool:
     """True for "no space left" (or quota) errors, from the OS or from SQLite."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
-    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+    # SQLite says "database or disk is full", or "disk I/O error" when the WAL cannot grow.
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        word in str(exc).lower() for word in ("full", "disk i/o")
+    )
 
 
 def fsync_dir(folder: Path) -> None:

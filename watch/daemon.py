@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -302,6 +303,7 @@ class Daemon:
             )
             self._scan(journal)
             next_scan = time.monotonic() + s.scan_interval_s
+            backoff_until, failing = 0.0, False
             self.ready.set()
             while not self.stop.is_set():
                 while True:
@@ -310,18 +312,34 @@ class Daemon:
                     except queue.Empty:
                         break
                 now = time.monotonic()
+                if now < backoff_until:
+                    disp.pump(claim=False)
+                    self.stop.wait(_TICK_S)
+                    continue
                 try:
                     if now >= next_scan:
                         self._scan(journal)
                         next_scan = now + s.scan_interval_s
                     if not disp.paused:
                         self._intake(journal)
-                except Exception as e:  # noqa: BLE001 - the daemon never stops on one file
-                    if is_disk_full(e):
-                        log.error("the journal's disk is full (%s): intake waits", e)
-                    else:
-                        log.exception("intake failed; will look again")
-                disp.pump()
+                    disp.pump()
+                    if failing:
+                        log.warning("the journal is writable again: intake resumed")
+                        failing = False
+                except Exception as e:  # noqa: BLE001 - the daemon never stops on one file or a full disk
+                    # The journal itself cannot be written (its disk is full, or it is locked too long):
+                    # wait a retry interval rather than spin and flood the log.
+                    if not failing:
+                        if is_disk_full(e) or isinstance(e, sqlite3.Error):
+                            log.error(
+                                "the journal cannot be written (%s): intake paused; retrying every %g s",
+                                e,
+                                s.retry_interval_s,
+                            )
+                        else:
+                            log.exception("intake failed; will look again in %g s", s.retry_interval_s)
+                    failing = True
+                    backoff_until = time.monotonic() + s.retry_interval_s
                 self.stop.wait(_TICK_S)
             log.info("stopping: taking nothing new; %d document(s) in hand", disp.busy)
         finally:
