@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pikepdf.pdfa
 from PIL import Image, UnidentifiedImageError
 
 from converter import _ocr
@@ -60,7 +61,9 @@ _PDFA_OUTPUT_TYPE = {1: "pdfa-1", 2: "pdfa-2", 3: "pdfa-3"}
 # 4000 pixels, or a JFIF aspect ratio read as dpi, would make a page metres wide.
 _DPI_RANGE = (50, 2400)
 _MAX_PAGE_INCHES = 24.0
-_IMAGE_MODES = frozenset({"1", "L", "RGB", "CMYK"})  # what img2pdf embeds without conversion
+# what goes to ocrmypdf unconverted: it refuses CMYK without an ICC profile, and a CMYK image under
+# PDF/A's sRGB output intent fails ISO 19005 6.2.4.3 anyway
+_IMAGE_MODES = frozenset({"1", "L", "RGB"})
 _TEXT_OPS = frozenset({"Tj", "TJ", "'", '"'})
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _MIN_TOOL_TIMEOUT = 30.0  # a helper step (pdftotext) is given at least this even when the budget is spent
@@ -304,16 +307,8 @@ def _from_pdf(route: _Route) -> PdfRouteResult:
     confidence = None
     if len(image_only) == pages:
         name, ocr_pages = "ocr", pages
-        ocr_out = route.work / "ocr.pdf"
         # A tagged PDF without any text has nothing its tags could describe; ocrmypdf would refuse it.
-        confidence = _ocr_run(
-            route,
-            source,
-            ocr_out,
-            output_type=_PDFA_OUTPUT_TYPE[route.flavour.part],
-            extra_args=("--tagged-pdf-mode", "ignore"),
-        )
-        _pikepdf_pdfa(route, ocr_out, staged)
+        confidence = _ocr_to_pdfa(route, source, staged, extra_args=("--tagged-pdf-mode", "ignore"))
     elif not image_only:
         name, ocr_pages = "born_digital", 0
         _pikepdf_pdfa(route, source, staged)
@@ -598,16 +593,8 @@ def _from_image(route: _Route, image_dpi: int) -> PdfRouteResult:
     t = time.monotonic()
     source, pages, assumed_dpi = _prepare_image(route, image_dpi)
     route.stage("inspect", t)
-    ocr_out = route.work / "ocr.pdf"
-    confidence = _ocr_run(
-        route,
-        source,
-        ocr_out,
-        output_type=_PDFA_OUTPUT_TYPE[route.flavour.part],
-        image_dpi=assumed_dpi,
-    )
     staged = route.work / "pdfa.pdf"
-    _pikepdf_pdfa(route, ocr_out, staged)
+    confidence = _ocr_to_pdfa(route, source, staged, image_dpi=assumed_dpi)
     return _finish(route, staged, name="ocr", pages=pages, ocr_pages=pages, confidence=confidence)
 
 
@@ -639,6 +626,8 @@ def _flatten(frame: Image.Image) -> Image.Image:
         base.paste(rgba, mask=rgba.getchannel("A"))
         frame = base if frame.mode.startswith(("RGB", "P")) else base.convert("L")
     if frame.mode not in _IMAGE_MODES:
+        # CMYK through Pillow's naive formula: without a colour-managed conversion the tones shift a
+        # little, which the finding says; the text is what OCR and the archive need.
         frame = frame.convert("RGB")
     return frame
 
@@ -652,6 +641,7 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
             rewrite = False
             alpha = False
             dpi_ok = True
+            cmyk = False
             first_dpi: tuple[float, float] | None = None
             for i in range(pages):
                 img.seek(i)
@@ -665,6 +655,7 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
                     img.mode == "P" and "transparency" in img.info
                 )
                 alpha = alpha or has_alpha
+                cmyk = cmyk or img.mode == "CMYK"
                 if has_alpha or img.mode not in _IMAGE_MODES | {"P"}:
                     rewrite = True
             if alpha:
@@ -672,6 +663,12 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
                     "image_alpha_flattened",
                     Severity.INFO,
                     "the image has transparency; it was placed on a white page (PDF/A pages are opaque)",
+                )
+            if cmyk:
+                route.find(
+                    "colour_converted",
+                    Severity.INFO,
+                    "the image's CMYK colour was converted to RGB to match the PDF/A output intent",
                 )
             if not dpi_ok:
                 route.find(
@@ -774,6 +771,84 @@ def _ocr_run(
             "pages were straightened (deskewed) before OCR; the PDF/A shows the straightened scan images",
         )
     return run.confidence
+
+
+def _ocr_to_pdfa(
+    route: _Route,
+    source: Path,
+    staged: Path,
+    *,
+    image_dpi: int | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> dict[str, float | int] | None:
+    """OCR a scan or an image (no page has text) with ocrmypdf's PDF/A output; return the confidences.
+
+    ocrmypdf keeps a CMYK image as DeviceCMYK under an sRGB output intent, which it calls PDF/A but
+    ISO 19005 does not (6.2.4.3). Then OCR runs once more with Ghostscript converting colour to RGB:
+    safe here, as nothing on these pages is text but ocrmypdf's own layer.
+    """
+    ocr_out = route.work / "ocr.pdf"
+    output_type = _PDFA_OUTPUT_TYPE[route.flavour.part]
+    confidence = _ocr_run(
+        route, source, ocr_out, output_type=output_type, image_dpi=image_dpi, extra_args=extra_args
+    )
+    report = _check_ocr_pdfa(route, ocr_out)
+    if not report.passed and any(
+        "Device" in f.message and "OutputIntent" in f.message for f in report.failures
+    ):
+        log.info(
+            "%s: device colour without a matching output intent; OCR again converting to RGB", route.src.name
+        )
+        colour_args = ("--pdfa-backend", "ghostscript", "--color-conversion-strategy", "RGB")
+        ocr_out.unlink(missing_ok=True)
+        confidence = _ocr_run(
+            route,
+            source,
+            ocr_out,
+            output_type=output_type,
+            image_dpi=image_dpi,
+            extra_args=extra_args + colour_args,
+        )
+        report = _check_ocr_pdfa(route, ocr_out)
+        route.find(
+            "colour_converted",
+            Severity.INFO,
+            "the scan's CMYK colour was converted to RGB (Ghostscript) to match the PDF/A output intent",
+        )
+    _finish_ocr_pdfa(route, ocr_out, staged, report)
+    return confidence
+
+
+def _check_ocr_pdfa(route: _Route, ocr_out: Path) -> ValidationReport:
+    base = Flavour.PDFA_2B if route.flavour is Flavour.PDFA_2U else route.flavour
+    t = time.monotonic()
+    try:
+        return validate_pdfa(ocr_out, base)
+    finally:
+        route.stage("validate_pdf", t)
+
+
+def _finish_ocr_pdfa(route: _Route, ocr_out: Path, staged: Path, report: ValidationReport) -> None:
+    """ocrmypdf's PDF/A as it is when the validator approves it, else qujat's post-processing.
+
+    ocrmypdf may have converted colour with Ghostscript and declared a matching output intent (CMYK
+    for a CMYK scan); `pikepdf.pdfa.prepare` would replace that intent with sRGB and undo the match.
+    """
+    if not report.passed:
+        log.debug("%s: ocrmypdf's PDF/A is not approved; post-processing it", route.src.name)
+        _pikepdf_pdfa(route, ocr_out, staged)
+        return
+    if route.flavour is not Flavour.PDFA_2U:
+        shutil.move(ocr_out, staged)
+        return
+    try:
+        # Tesseract's text layer maps every glyph to Unicode; the gate checks it before U is believed.
+        with pikepdf.open(ocr_out) as pdf:
+            with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+                xmp["pdfaid:conformance"] = "U"
+            pdf.save(staged, **pikepdf.pdfa.resolve_save_kwargs("2b"))
+    except pikepdf.PdfError as e:
+        raise route.fail("pdfa_failed", f"ocrmypdf's PDF/A could not be declared PDF/A-2u: {e}") from e
 
 
 def _pikepdf_pdfa(route: _Route, source: Path, staged: Path) -> None:

@@ -162,3 +162,12 @@ def test_degenerate_scan_falls_back_to_ocr_without_deskew(tmp_path: Path) -> Non
     codes = [f[0] for f in r.findings]
     assert r.validation.passed and r.text_pages_after == 0
     assert "pages_without_text" in codes and "pages_deskewed" not in codes
+
+
+def test_cmyk_image_is_converted_to_rgb(scans: dict[str, Path], tmp_path: Path) -> None:
+    """ocrmypdf keeps CMYK under an sRGB output intent; the gate refuses that, so colour is converted."""
+    src = tmp_path / "cmyk.jpg"
+    Image.open(scans["en"]).crop((250, 250, 1400, 420)).convert("CMYK").save(src, dpi=(300, 300))
+    r = convert(src, tmp_path, fmt="jpeg", flavour="2b", timeout_s=300)
+    assert "colour_converted" in [f[0] for f in r.findings]
+    assert r.validation.passed and validate_pdfa(r.dest, "2b").passed
