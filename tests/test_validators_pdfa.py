@@ -678,3 +678,54 @@ def test_libreoffice_gradient_passes(tmp_path: Path) -> None:
         broken = tmp_path / "cmyk.pdf"
         pdf.save(broken)
     assert "ISO_19005_2:6.2.4.3-3" in {f.rule for f in validate_pdfa(broken, "2b").failures}
+
+
+# --- embedded files (ISO 19005-2 6.8) -------------------------------------------------------------------
+
+
+def _with_attachment(base: bytes, payload: bytes, *, drop_uf: bool = False) -> bytes:
+    """*base* with *payload* embedded through the /EmbeddedFiles name tree (no PDF/A-3 /AF)."""
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        pdf.attachments["inner.pdf"] = pikepdf.AttachedFileSpec(
+            pdf, payload, filename="inner.pdf", mime_type="application/pdf"
+        )
+        del pdf.Root.AF
+        if drop_uf:
+            del pdf.Root.Names.EmbeddedFiles.Names[1].UF
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("inner", ["1b", "2b"])
+def test_embedded_pdfa_file_passes(tmp_path: Path, pdfa2b: bytes, inner: str) -> None:
+    report = _check(tmp_path, _with_attachment(pdfa2b, _write_pdfa(inner)), "2b")
+    assert report.passed, report.failures
+
+
+def test_embedded_file_that_is_not_pdfa_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    for payload in (b"plain text", _fix_xref(pdfa2b.replace(b"pdfaid:part", b"pdfaid:qart"))):
+        report = _check(tmp_path, _with_attachment(pdfa2b, payload), "2b")
+        assert "ISO_19005_2:6.8-5" in _rules(report)
+
+
+def test_embedded_pdfa_file_that_breaks_a_rule_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    # Claims PDF/A-2b, but the header's binary comment is gone (6.1.2)
+    inner = _write_pdfa("2b")
+    broken = inner.replace(inner.split(b"\n")[1], b"%" + b"a" * (len(inner.split(b"\n")[1]) - 1), 1)
+    assert not _check(tmp_path, broken, "2b").passed
+    report = _check(tmp_path, _with_attachment(pdfa2b, broken), "2b")
+    assert "ISO_19005_2:6.8-5" in _rules(report)
+
+
+def test_embedded_file_without_uf_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _with_attachment(pdfa2b, _write_pdfa("2b"), drop_uf=True), "2b")
+    assert "ISO_19005_2:6.8-2" in _rules(report)
+
+
+def test_embedded_files_nest_only_so_deep(tmp_path: Path, pdfa2b: bytes) -> None:
+    nested = _write_pdfa("2b")
+    for _ in range(3):
+        nested = _with_attachment(pdfa2b, nested)
+    report = _check(tmp_path, nested, "2b")
+    assert not report.passed

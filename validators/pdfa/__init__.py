@@ -32,7 +32,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _fonts, _shading, _syntax, _transparency, _xmp
+from validators.pdfa import _embedded, _fonts, _shading, _syntax, _transparency, _xmp
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +278,65 @@ def _settle_shadings(
     return kept, verdict.problems
 
 
+# An embedded file is checked by this validator in turn (ISO 19005-2 6.8-5), within these bounds
+_MAX_EMBEDDING_DEPTH = 2
+_MAX_EMBEDDED_BYTES = 64 * 1024 * 1024
+
+
+def _embedded_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of an embedded file, or of the /EmbeddedFiles name tree."""
+    if f.rule == _embedded.FILE_RULE:
+        return True
+    return f.rule == _embedded.TREE_RULE and f.message == _embedded.TREE_MESSAGE
+
+
+def _embedded_verdict(data: bytes, where: str, depth: int) -> tuple[str, bool] | None:
+    """None if *data* is a PDF/A-1 or PDF/A-2 file, else why not and whether that was unchecked."""
+    if depth >= _MAX_EMBEDDING_DEPTH:
+        return f"files embedded more than {_MAX_EMBEDDING_DEPTH} deep are not checked", True
+    if len(data) > _MAX_EMBEDDED_BYTES:
+        return f"embedded files over {_MAX_EMBEDDED_BYTES // (1024 * 1024)} MiB are not checked", True
+    part, conformance = None, None
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            raw = _metadata_bytes(pdf)
+            if raw is not None:
+                part, conformance = _xmp.read_identification(raw)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as e:
+        log.debug("Embedded file %s is not a readable PDF: %s", where, e)
+        return "the embedded file is not a readable PDF", False
+    if str(part) not in ("1", "2"):
+        return "the embedded file does not claim PDF/A-1 or PDF/A-2", False
+    # Checked against what it claims: level U of part 2 as 2u, every other level as level B
+    fl = Flavour.PDFA_2U if str(part) == "2" and str(conformance).upper() == "U" else Flavour(f"{part}b")
+    failures = [
+        f for f in _findings(data, f"embedded {where}", fl, depth + 1) if f.kind is not FindingKind.NOTE
+    ]
+    if not failures:
+        return None
+    first = failures[0]
+    unchecked = all(f.kind is FindingKind.UNSUPPORTED for f in failures)
+    count = len(failures)
+    return (
+        f"the embedded file is not PDF/A-{fl.value}: {first.rule} {first.message} ({count} finding(s))",
+        unchecked,
+    )
+
+
+def _settle_embedded(
+    data: bytes, depth: int, pike_findings: list[pikepdf.pdfa.Finding]
+) -> tuple[list[pikepdf.pdfa.Finding], list[_embedded.EmbeddedProblem]]:
+    """Check the embedded files of a PDF/A-2 document, settling pikepdf's refusals they answer."""
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+        verdict = _embedded.check_embedded_files(
+            pdf,
+            [(f.rule, f.where, f.message) for f in pike_findings],
+            lambda embedded, where: _embedded_verdict(embedded, where, depth),
+        )
+    kept = [f for f in pike_findings if not (_embedded_finding(f) and f.where in verdict.settled)]
+    return kept, verdict.problems
+
+
 def _rule(fl: Flavour, clause: str) -> str:
     return clause if ":" in clause else f"{fl.spec}:{clause}"
 
@@ -298,23 +357,33 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     """
     fl = _flavour(flavour)
     path = Path(path)
-    findings: list[Finding] = []
-
-    def add(rule: str, where: str, message: str, kind: FindingKind = FindingKind.VIOLATION) -> None:
-        log.debug("PDF/A-%s %s: [%s] %s at %s: %s", fl.value, path.name, kind, rule, where, message)
-        findings.append(Finding(rule=rule, where=where, message=message, kind=kind))
-
     try:
         data = path.read_bytes()
     except OSError as e:
-        add("file:unreadable", str(path), str(e))
-        return ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
+        unreadable = Finding(
+            rule="file:unreadable", where=str(path), message=str(e), kind=FindingKind.VIOLATION
+        )
+        return ValidationReport.from_findings(path, "pdfa", [unreadable], flavour=fl.value)
+    findings = _findings(data, path.name, fl, 0)
+    report = ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
+    if report.passed:
+        log.debug("PDF/A-%s approved: %s", fl.value, path)
+    return report
+
+
+def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
+    """Every finding on the PDF *data* (named *name* in log messages); *depth* counts embedding."""
+    findings: list[Finding] = []
+
+    def add(rule: str, where: str, message: str, kind: FindingKind = FindingKind.VIOLATION) -> None:
+        log.debug("PDF/A-%s %s: [%s] %s at %s: %s", fl.value, name, kind, rule, where, message)
+        findings.append(Finding(rule=rule, where=where, message=message, kind=kind))
 
     try:
         for problem in _syntax.scan(data, fl.part):
             add(_rule(fl, problem.clause), problem.where, problem.message)
     except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
-        log.warning("PDF/A syntax scan of %s failed: %s", path, e, exc_info=True)
+        log.warning("PDF/A syntax scan of %s failed: %s", name, e, exc_info=True)
         add("qujat:internal", "file structure", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
 
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
@@ -326,8 +395,15 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
         try:
             pike_findings, shading_problems = _settle_shadings(data, fl, pike.output_intent, pike_findings)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
-            log.warning("Shading check of %s failed: %s", path, e, exc_info=True)
+            log.warning("Shading check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "shadings", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
+    embedded_problems: list[_embedded.EmbeddedProblem] = []
+    if fl.part == 2 and any(_embedded_finding(f) for f in pike_findings):
+        try:
+            pike_findings, embedded_problems = _settle_embedded(data, depth, pike_findings)
+        except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
+            log.warning("Embedded file check of %s failed: %s", name, e, exc_info=True)
+            add("qujat:internal", "embedded files", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
     verdict: _xmp.XmpVerdict | None = None
     font_problems: list[_fonts.FontProblem] = []
     blending: list[_transparency.TransparencyProblem] = []
@@ -348,9 +424,9 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
                 pike_findings = [f for f in pike_findings if not _no_output_intent(f)]
     except (pikepdf.PdfError, pikepdf.PasswordError) as e:
         # pikepdf.pdfa has already reported the file as unreadable (pikepdf:internal)
-        log.debug("pikepdf cannot open %s: %s", path, e)
+        log.debug("pikepdf cannot open %s: %s", name, e)
     except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
-        log.warning("PDF/A check of %s failed: %s", path, e, exc_info=True)
+        log.warning("PDF/A check of %s failed: %s", name, e, exc_info=True)
         add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
 
     settled = _XMP_RULES[fl.part] if verdict is not None and verdict.parsed else frozenset()
@@ -374,8 +450,7 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     for sp in shading_problems:
         kind = FindingKind.UNSUPPORTED if sp.unsupported else FindingKind.VIOLATION
         add(_rule(fl, sp.clause), sp.where, sp.message, kind)
-
-    report = ValidationReport.from_findings(path, "pdfa", findings, flavour=fl.value)
-    if report.passed:
-        log.debug("PDF/A-%s approved: %s", fl.value, path)
-    return report
+    for ep in embedded_problems:
+        kind = FindingKind.UNSUPPORTED if ep.unsupported else FindingKind.VIOLATION
+        add(_rule(fl, ep.clause), ep.where, ep.message, kind)
+    return findings
