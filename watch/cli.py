@@ -163,11 +163,23 @@ def batch_main(argv: Sequence[str]) -> int:
     )
     p.add_argument("src", type=Path, metavar="SRC", help="folder of documents (only read)")
     p.add_argument("dst", type=Path, metavar="DST", help="output folder (mirrors SRC)")
-    p.add_argument("--profile", choices=["working", "final", "archive"], default="final")
-    p.add_argument("--pdfa", choices=["1b", "2b", "2u", "3b"], default="2b")
+    p.add_argument(
+        "--profile",
+        choices=["working", "final", "archive"],
+        default="final",
+        help="working: ODF; final: ODF + PDF/A (default); archive: PDF/A",
+    )
+    p.add_argument(
+        "--pdfa", choices=["1b", "2b", "2u", "3b"], default="2b", help="PDF/A flavour (default 2b)"
+    )
     p.add_argument("--workers", type=int, default=0, metavar="N", help="LibreOffice workers (default: CPUs)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds per document (120)")
-    p.add_argument("--sandbox", choices=["auto", "require", "off"], default="auto")
+    p.add_argument(
+        "--sandbox",
+        choices=["auto", "require", "off"],
+        default="auto",
+        help="run LibreOffice in a bubblewrap sandbox: auto (where it starts), require, off",
+    )
     p.add_argument(
         "--retry-failed", action="store_true", help="convert again what an earlier run quarantined"
     )
