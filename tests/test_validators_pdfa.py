@@ -729,3 +729,60 @@ def test_embedded_files_nest_only_so_deep(tmp_path: Path, pdfa2b: bytes) -> None
         nested = _with_attachment(pdfa2b, nested)
     report = _check(tmp_path, nested, "2b")
     assert not report.passed
+
+
+# --- refusals settled by a second check of a neutrally edited copy ----------------------------------------
+
+
+def _edited(base: bytes, edit) -> bytes:
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        edit(pdf)
+        buf = io.BytesIO()
+        pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    return buf.getvalue()
+
+
+def test_private_catalog_key_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    # ISO 32000-1 defines no /QujatShelfmark: veraPDF ignores it, and so do we once pikepdf saw the rest
+    data = _edited(pdfa2b, lambda pdf: pdf.Root.__setitem__("/QujatShelfmark", pikepdf.String("A-17")))
+    assert _check(tmp_path, data, "2b").passed
+
+
+def test_private_key_does_not_hide_what_is_below(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        # pikepdf checks nothing below a page with a key it does not know, such as the graphics state
+        # in its resources with a transfer function (ISO 19005-2 6.2.5)
+        page = pdf.pages[0].obj
+        page.QujatNote = 1
+        gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, TR=pikepdf.Name.Identity)
+        page.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=gs))
+        page.Contents = pdf.make_stream(b"/GS1 gs")
+
+    data = _edited(pdfa2b, edit)
+    pike = pikepdf.pdfa.validate_written(io.BytesIO(data), "2b")
+    assert not any(f.where.endswith("/TR") for f in pike.findings)
+    report = _check(tmp_path, data, "2b")
+    assert not report.passed
+    assert any(f.where.endswith("/TR") for f in report.failures), report.failures
+
+
+def test_defined_key_unknown_to_pikepdf_is_not_settled(tmp_path: Path, pdfa2b: bytes) -> None:
+    # /Legal is an ISO 32000-1 catalog key: not a private key, so pikepdf's refusal stands
+    data = _edited(pdfa2b, lambda pdf: pdf.Root.__setitem__("/Legal", pikepdf.Dictionary()))
+    assert not _check(tmp_path, data, "2b").passed
+
+
+@pytest.mark.parametrize(("alpha", "passes"), [("1.0000001", True), ("0.9999999", True), ("0.99999", False)])
+def test_pdfa1_opacity_within_a_millionth_of_one(
+    tmp_path: Path, pdfa1b: bytes, alpha: str, passes: bool
+) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        value = pikepdf.Object.parse(alpha.encode())
+        gs = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, CA=value, ca=value))
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=gs))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/GS1 gs")
+
+    report = _check(tmp_path, _edited(pdfa1b, edit), "1b")
+    assert report.passed is passes, report.failures
+    if not passes:
+        assert "ISO_19005_1:6.4-5" in _rules(report)

@@ -32,7 +32,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _embedded, _fonts, _shading, _syntax, _transparency, _xmp
+from validators.pdfa import _embedded, _fonts, _normalise, _shading, _syntax, _transparency, _xmp
 
 log = logging.getLogger(__name__)
 
@@ -231,16 +231,22 @@ def _shading_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.rule == _shading.RESOURCES_RULE and f.message == _shading.RESOURCES_MESSAGE
 
 
-def _settle_shadings(
+def _alpha_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for a pikepdf finding on an opacity value (/CA or /ca) of a graphics state object."""
+    return f.where.startswith("obj ") and f.where.endswith(("(ExtGState) /CA", "(ExtGState) /ca"))
+
+
+def _recheck(
     data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_shading.ShadingProblem]]:
-    """Check the shadings pikepdf declined to check, and what it skipped because of them.
+    """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
-    pikepdf refuses a resource dictionary with /Shading and then checks nothing below it (fonts,
-    graphics states, colour spaces, XObjects). So pikepdf checks the document again with the
-    /Shading entries taken out, and the shadings' colour spaces put among the colour space
-    resources; its new findings join the others. Its shading findings are settled only if that
-    second check ran and `_shading` checked every shading the content streams paint.
+    pikepdf checks nothing below an object whose schema failed. For the refusals our checks answer,
+    a copy of the document is edited so that they no longer arise (`_shading`: /Shading taken out of
+    resource dictionaries, the shadings' colour spaces put among the colour space resources;
+    `_normalise`: private keys removed, graphics state opacities within a millionth of 1.0 written as 1) and
+    pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
+    second check ran and did not make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
@@ -248,25 +254,46 @@ def _settle_shadings(
     """
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
     sh_wheres = [f.where for f in pike_findings if f.rule == _shading.SH_RULE]
+    # pikepdf findings settled if the second check does not make them again
+    candidates: set[tuple[str, str, str]] = set()
+    problems: list[_shading.ShadingProblem] = []
+    settled_sh: set[str] = set()
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
-            verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
-            _shading.without_shading_resources(pdf, injections)
+            if any(_shading_finding(f) for f in pike_findings):
+                verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
+                _shading.without_shading_resources(pdf, injections)
+                problems, settled_sh = verdict.problems, verdict.settled
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if f.rule == _shading.RESOURCES_RULE and f.message == _shading.RESOURCES_MESSAGE
+                )
+            for f in pike_findings:
+                private = _normalise.private_keys(f.rule, f.where, f.message)
+                if private is not None and _normalise.remove_keys(pdf, *private):
+                    candidates.add((f.rule, f.where, f.message))
+            if any(_alpha_finding(f) for f in pike_findings):
+                rounded = _normalise.round_alpha(pdf)
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _alpha_finding(f) and any(f.where.startswith(f"obj {n} {g} ") for n, g in rounded)
+                )
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
-        log.debug("Cannot check the shadings: %s", e)
+        log.debug("Cannot check the document again: %s", e)
         return pike_findings, []
     if any(f.rule == "pikepdf:internal" for f in recheck.findings):
-        log.debug("pikepdf could not check the document without its shadings; they stay refused")
+        log.debug("pikepdf could not check the edited document; its refusals stand")
         return pike_findings, []
+    again = {(f.rule, f.where, f.message) for f in recheck.findings}
     kept = [
         f
         for f in pike_findings
-        if not (
-            (f.rule == _shading.SH_RULE and f.where in verdict.settled)
-            or (f.rule == _shading.RESOURCES_RULE and f.message == _shading.RESOURCES_MESSAGE)
-        )
+        if not (f.rule == _shading.SH_RULE and f.where in settled_sh)
+        and ((f.rule, f.where, f.message) not in candidates or (f.rule, f.where, f.message) in again)
     ]
     known = {(f.rule, f.where, f.message) for f in pike_findings}
     # The content streams are the same in both checks: their sh findings are those above
@@ -275,7 +302,16 @@ def _settle_shadings(
         for f in recheck.findings
         if f.rule != _shading.SH_RULE and (f.rule, f.where, f.message) not in known
     )
-    return kept, verdict.problems
+    return kept, problems
+
+
+def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+    return any(
+        _shading_finding(f)
+        or _alpha_finding(f)
+        or _normalise.private_keys(f.rule, f.where, f.message) is not None
+        for f in pike_findings
+    )
 
 
 # An embedded file is checked by this validator in turn (ISO 19005-2 6.8-5), within these bounds
@@ -391,12 +427,12 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
 
     pike_findings = list(pike.findings)
     shading_problems: list[_shading.ShadingProblem] = []
-    if any(_shading_finding(f) for f in pike_findings):
+    if _needs_recheck(pike_findings):
         try:
-            pike_findings, shading_problems = _settle_shadings(data, fl, pike.output_intent, pike_findings)
+            pike_findings, shading_problems = _recheck(data, fl, pike.output_intent, pike_findings)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
-            log.warning("Shading check of %s failed: %s", name, e, exc_info=True)
-            add("qujat:internal", "shadings", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
+            log.warning("Second check of %s failed: %s", name, e, exc_info=True)
+            add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
     embedded_problems: list[_embedded.EmbeddedProblem] = []
     if fl.part == 2 and any(_embedded_finding(f) for f in pike_findings):
         try:

@@ -1,0 +1,135 @@
+"""Neutral edits that let pikepdf.pdfa check what it stopped short of.
+
+pikepdf checks an object against an allowlist schema, and when the schema fails it checks nothing
+below the object. Two of its refusals are about things ISO 19005 does not care about:
+
+- a key that ISO 32000-1 does not define for the object (a writer's private key: veraPDF follows only
+  the keys its object model defines, and pikepdf applies the file-wide rules, such as filters and
+  implementation limits, to every object anyway);
+- a graphics state opacity (/CA, /ca) written as 0.9999999 or 1.0000001. ISO 19005-1 6.4 asks for
+  1.0, and veraPDF's rules (6.4-5, 6.4-6) take any value within one millionth of 1.0 as 1.0, as
+  a reader holding reals at single precision would. (An annotation's /CA, 6.5.3-1, must be exactly
+  1.0; only findings on graphics states are settled.)
+
+A copy of the document with those keys removed and those values written as 1 is checked by pikepdf
+again; what it finds there joins what it found before.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pikepdf
+
+# "unrecognized key(s) /A, /B are not checked" (pikepdf's message, cut at its maximum length)
+_UNRECOGNISED = re.compile(r"^unrecognized key\(s\) (.*) are not checked$")
+_OBJECT_WHERE = re.compile(r"^obj (\d+) (\d+) \((\w+)\)$")
+
+_STREAM_KEYS = "/Length /Filter /DecodeParms /F /FFilter /FDecodeParms /DL"
+# The keys ISO 32000-1 defines (and ISO 32000-2 adds) for the objects whose private keys are settled:
+# a key named here is never treated as private, whether or not pikepdf knows it
+_DEFINED_KEYS: dict[str, frozenset[str]] = {
+    name: frozenset(keys.split())
+    for name, keys in {
+        # ISO 32000-1 Table 28
+        "Catalog": "/Type /Version /Extensions /Pages /PageLabels /Names /Dests /ViewerPreferences"
+        " /PageLayout /PageMode /Outlines /Threads /OpenAction /AA /URI /AcroForm /Metadata"
+        " /StructTreeRoot /MarkInfo /Lang /SpiderInfo /OutputIntents /PieceInfo /OCProperties /Perms"
+        " /Legal /Requirements /Collection /NeedsRendering /DSS /AF /DPartRoot",
+        # Table 30
+        "Page": "/Type /Parent /LastModified /Resources /MediaBox /CropBox /BleedBox /TrimBox /ArtBox"
+        " /BoxColorInfo /Contents /Rotate /Group /Thumb /B /Dur /Trans /Annots /AA /Metadata /PieceInfo"
+        " /StructParents /ID /PZ /SeparationInfo /Tabs /TemplateInstantiated /PresSteps /UserUnit /VP"
+        " /AF /OutputIntents /DPart",
+        # Table 89
+        "ImageXObject": f"{_STREAM_KEYS} /Type /Subtype /Width /Height /ColorSpace /BitsPerComponent"
+        " /Intent /ImageMask /Mask /Decode /Interpolate /Alternates /SMask /SMaskInData /Name"
+        " /StructParent /ID /OPI /Metadata /OC /AF /Measure /PtData",
+        # Table 95
+        "FormXObject": f"{_STREAM_KEYS} /Type /Subtype /FormType /BBox /Matrix /Resources /Group /Ref"
+        " /Metadata /PieceInfo /LastModified /StructParent /StructParents /OPI /OC /Name /AF /Measure"
+        " /PtData",
+        # Table 44; /Thumb and /EP are ISO 32000-2's, which PDF/A-2 and PDF/A-3 do not build on
+        "FileSpec": "/Type /FS /F /UF /DOS /Mac /Unix /ID /V /EF /RF /Desc /CI /AFRelationship",
+        # Table 58
+        "ExtGState": "/Type /LW /LC /LJ /ML /D /RI /OP /op /OPM /Font /BG /BG2 /UCR /UCR2 /TR /TR2 /HT"
+        " /FL /SM /SA /BM /SMask /CA /ca /AIS /TK /UseBlackPtComp /HTO",
+    }.items()
+}
+_ALPHA_KEYS = ("/CA", "/ca")
+_MAX_DEPTH = 16
+# veraPDF's tolerance for an opacity of 1.0 (ISO 19005-1 6.4-5 and 6.4-6)
+_ALPHA_TOLERANCE = 1e-6
+
+
+def private_keys(rule: str, where: str, message: str) -> tuple[tuple[int, int], list[str]] | None:
+    """The object and keys of a pikepdf finding about keys ISO 32000-1 does not define there.
+
+    Returns:
+        The object's number and generation and its private keys, or None if the finding is of
+        another kind, is about a direct object, names a defined key, or was cut short.
+    """
+    m = _OBJECT_WHERE.match(where)
+    found = _UNRECOGNISED.match(message)
+    if m is None or found is None or rule != f"pikepdf:schema-{m.group(3)}":
+        return None
+    defined = _DEFINED_KEYS.get(m.group(3))
+    keys = found.group(1).split(", ")
+    if defined is None or found.group(1).endswith("...") or not all(k.startswith("/") for k in keys):
+        return None
+    if any(k in defined for k in keys):
+        return None
+    return (int(m.group(1)), int(m.group(2))), keys
+
+
+def remove_keys(pdf: pikepdf.Pdf, objgen: tuple[int, int], keys: list[str]) -> bool:
+    """Remove *keys* from an object of *pdf*; False if the object or a key is not there."""
+    try:
+        obj = pdf.get_object(*objgen)
+    except (pikepdf.PdfError, ValueError):
+        return False
+    target = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+    if not isinstance(target, pikepdf.Dictionary) or not all(k in target for k in keys):
+        return False
+    for key in keys:
+        del target[key]
+    return True
+
+
+def _one_at_reader_precision(value: object) -> bool:
+    """True for a real other than 1 that is within one millionth of 1.0."""
+    # pikepdf hands back reals as Decimal
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value == 1:
+        return False
+    try:
+        return abs(float(value) - 1.0) < _ALPHA_TOLERANCE
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def round_alpha(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """Write as 1 every /CA and /ca that is 1.0 at a reader's precision; return the objects changed."""
+    changed: set[tuple[int, int]] = set()
+
+    def visit(obj: object, owner: tuple[int, int], depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        if isinstance(obj, pikepdf.Dictionary):
+            for key in _ALPHA_KEYS:
+                if key in obj and _one_at_reader_precision(obj.get(key)):
+                    obj[key] = 1
+                    changed.add(owner)
+            children = list(obj.values())
+        elif isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        else:
+            return
+        for child in children:
+            if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
+                visit(child, owner, depth + 1)
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary):
+            visit(obj, obj.objgen, 0)
+    return changed
