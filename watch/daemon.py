@@ -293,7 +293,14 @@ class Daemon:
                 )
                 disp.exclude(orphans)
             observer = self._observer()
-            observer.start()
+            try:
+                observer.start()
+            except OSError as e:
+                # inotify refuses when its per-user watch limit is reached (ENOSPC, misleadingly): poll.
+                log.warning("file-system events unavailable (%s); polling instead", e)
+                self.polling = True
+                observer = self._observer()
+                observer.start()
             log.info(
                 "watching %s (%s); %d worker(s); stability window %.1fs",
                 ", ".join(f"{r.inbox} → {r.profile}" for r in cfg.routes),
