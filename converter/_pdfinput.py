@@ -676,8 +676,9 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
                     Severity.INFO,
                     f"the image records no usable resolution; {image_dpi} dpi was assumed for the page size",
                 )
+            passed_dpi = _dpi_argument(first_dpi if dpi_ok else None, image_dpi)
             if not rewrite:
-                return src, pages, None if dpi_ok else image_dpi
+                return src, pages, passed_dpi
             frames = []
             for i in range(pages):
                 img.seek(i)
@@ -695,7 +696,17 @@ def _prepare_image(route: _Route, image_dpi: int) -> tuple[Path, int, int | None
         frames[0].save(dest, compression="tiff_lzw", save_all=True, append_images=frames[1:], dpi=dpi)
     else:
         frames[0].save(dest, dpi=dpi)
-    return dest, pages, None if dpi_ok else image_dpi
+    return dest, pages, passed_dpi
+
+
+def _dpi_argument(recorded: tuple[float, float] | None, assumed: int) -> int | None:
+    """The ``--image-dpi`` to give ocrmypdf: the assumed one, or a believed one it would doubt itself."""
+    if recorded is None:
+        return assumed
+    # ocrmypdf refuses a recorded resolution of 96x96 or less as "not credible" unless told again
+    if recorded <= (96.0, 96.0):
+        return round(recorded[0])
+    return None
 
 
 # -- OCR, PDF/A, gate ----------------------------------------------------------------------------------

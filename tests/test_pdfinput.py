@@ -334,3 +334,12 @@ def test_recorded_resolution_is_believed_when_plausible(
     if dpi:
         img.info["dpi"] = dpi
     assert (_frame_dpi(img) is not None) is usable
+
+
+def test_dpi_argument_repeats_what_ocrmypdf_would_doubt() -> None:
+    from converter._pdfinput import _dpi_argument
+
+    assert _dpi_argument(None, 300) == 300
+    assert _dpi_argument((72.0, 72.0), 300) == 72  # believed, but ocrmypdf refuses it unless told
+    assert _dpi_argument((204.0, 98.0), 300) is None
+    assert _dpi_argument((300.0, 300.0), 300) is None
