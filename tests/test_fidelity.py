@@ -596,3 +596,20 @@ def test_results_depending_on_today_are_not_differences(tmp_path: Path) -> None:
     )
     changed = [f for f in compare(src, inventory(out)) if f.code == "cell_value_changed"]
     assert [f.where.rsplit("!", 1)[-1] for f in changed] == ["D1"]
+
+
+def test_hidden_slide_is_not_missing_from_the_pdf(tmp_path: Path) -> None:
+    pptx = pytest.importorskip("pptx")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    prs = pptx.Presentation()
+    for title in ("Shown slide", "Secret slide"):
+        prs.slides.add_slide(prs.slide_layouts[5]).shapes.title.text = title
+    prs.slides[1]._element.set("show", "0")
+    prs.save(tmp_path / "h.pptx")
+    src = inventory(tmp_path / "h.pptx")
+    assert src.counts["hidden_slides"] == 1 and "Secret" not in src.text and src.hidden_text == "Secret slide"
+    findings = compare(src, inventory(make_pdf(tmp_path / "h.pdf", ["Shown slide"])))
+    codes = {f.code: f.severity for f in findings}
+    assert "slide_lost" not in codes and "text_changed" not in codes
+    assert codes["hidden_text"] is FidelitySeverity.WARNING

@@ -173,7 +173,7 @@ def _source_level(source: Inventory, output: Inventory, profile: str) -> list[Fi
                 code="hidden_text",
                 severity=WARNING,
                 where=_name(output),
-                message=f"the document has text formatted as hidden ({len(words)} words, beginning "
+                message=f"the document has hidden text or hidden slides ({len(words)} words, beginning "
                 f"“{_quote(source.hidden_text, 60)}”); it does not appear in the PDF",
                 source_value=_quote(source.hidden_text, 200),
             )

@@ -800,8 +800,10 @@ def _presentation(
                 hidden_pages.add(st.get(f"{_s}name", ""))
     pages = body.findall(f"{_d}page")
     tables: list[tuple[int, int]] = []
+    hidden_paras: list[str] = []
     for page in pages:
-        if page.get(f"{_d}style-name", "") in hidden_pages:
+        hidden = page.get(f"{_d}style-name", "") in hidden_pages
+        if hidden:
             counts["hidden_slides"] += 1
         for shape in page:
             name = local(shape.tag)
@@ -813,12 +815,17 @@ def _presentation(
         for p in _paragraphs(page, skip_notes=True):
             t = walker.paragraph(p)
             if t:
-                paras.append(t)
+                (hidden_paras if hidden else paras).append(t)
         for t in page.iter(f"{_tb}table"):
             if not _inside(t, "notes"):
                 tables.append(_table_shape(t))
         nt = page.find(f"{{{PRES}}}notes")
-        if nt is not None and any(walker.paragraph(p, store=False) for p in nt.iter(f"{_t}p")):
+        frames = (
+            [f for f in nt.iter(f"{_d}frame") if f.get(f"{{{PRES}}}class") == "notes"]
+            if nt is not None
+            else []
+        )
+        if any(walker.paragraph(p, store=False) for f in frames for p in f.iter(f"{_t}p")):
             counts["notes"] += 1
     _count_common(pkg, body, counts, external)
     counts["slides"] = len(pages)
@@ -838,5 +845,6 @@ def _presentation(
         pages=len(pages),
         macros=macros,
         external=tuple(dict.fromkeys(external)),
+        hidden_text=normalise(" ".join(hidden_paras)),
         notes=tuple(notes),
     )

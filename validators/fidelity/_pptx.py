@@ -50,6 +50,7 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
     counts: Counter[str] = Counter()
     external: list[str] = []
     paras: list[str] = []
+    hidden_paras: list[str] = []
     chars: dict[str, set[str]] = {}
     tables: list[tuple[int, int]] = []
     with zipfile.ZipFile(path) as zf:
@@ -78,8 +79,10 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
                     master = next((t for typ, t, _ in lrels.values() if typ.endswith("/slideMaster")), None)
                     if master:
                         theme = _theme(zf, _rels(zf, master, notes), notes)
-            if root.get("show") in ("0", "false"):
-                counts["hidden_slides"] += 1
+            hidden = root.get("show") in ("0", "false")
+            if hidden:
+                counts["hidden_slides"] += 1  # not shown, not printed: its text is hidden text
+            target = hidden_paras if hidden else paras
             tree = root.find(f"{_p}cSld/{_p}spTree")
             if tree is not None:
                 for shape in tree:
@@ -94,7 +97,7 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
                     for p in sp.iter(f"{_a}p"):
                         t = _paragraph(p, theme, title, chars)
                         if t:
-                            paras.append(t)
+                            target.append(t)
                 for gf in tree.iter(f"{_p}graphicFrame"):
                     for tbl in gf.iter(f"{_a}tbl"):
                         rows = tbl.findall(f"{_a}tr")
@@ -102,7 +105,7 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
                         for p in tbl.iter(f"{_a}p"):
                             t = _paragraph(p, theme, False, chars)
                             if t:
-                                paras.append(t)
+                                target.append(t)
                     for gd in gf.iter(f"{_a}graphicData"):
                         uri = gd.get("uri", "")
                         if uri.endswith("/chart") or "chartex" in uri:
@@ -159,6 +162,7 @@ def inventory_pptx(path: Path, fmt: str) -> Inventory:
         pages=len(slides),
         macros=macros,
         external=tuple(dict.fromkeys(external)),
+        hidden_text=normalise(" ".join(hidden_paras)),
         notes=tuple(notes),
     )
 
@@ -187,6 +191,8 @@ def _paragraph(p: etree._Element, theme: dict[str, str], title: bool, chars: dic
             continue
         if name not in ("r", "fld"):
             continue
+        if name == "fld" and r.get("type", "").startswith(("slidenum", "datetime")):
+            continue  # slide numbers and dates are recalculated where they are shown
         t = r.find(f"{_a}t")
         text = t.text if t is not None and t.text else ""
         buf.append(text)
