@@ -61,6 +61,9 @@ _VOLATILE_FIELDS = frozenset(
 )  # fmt: skip
 
 
+_INDEX_FIELDS = frozenset({"XE", "TC", "TA", "RD", "INDEX", "TOA"})
+
+
 def _field_kind(instr: str) -> str:
     words = instr.split()
     return words[0].upper() if words else ""
@@ -596,6 +599,8 @@ def _count_part(
             counts["hyperlinks_internal" if "\\l" in instr else "hyperlinks_external"] += 1
         elif kind == "TOC":
             counts["tables_of_contents"] += 1
+        elif kind in _INDEX_FIELDS or (kind == "PAGEREF" and "_Toc" in instr):
+            pass  # index entries and a table of contents' page numbers are not fields in ODF
         elif kind in _LINK_FIELDS:
             m = _FIELD_TARGET.match(instr)
             external.append(m.group(1).strip() if m else instr)
