@@ -221,3 +221,19 @@ def test_cli_sigterm_mid_run_stops_promptly(samples, tmp_path: Path) -> None:
     assert time.monotonic() - t0 < 15, "in-flight documents should be abandoned, not finished"
     assert seen and _wait_gone(seen, timeout=5) == set()
     assert not [p for p in (tmp_path / "o").iterdir() if p.name.endswith(".part")], "a partial file was left"
+
+
+def test_cached_profile_cannot_weaken_hardening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converter._engine.launcher import LibreOffice
+
+    monkeypatch.setenv("QUJAT_CACHE_DIR", str(tmp_path / "cache"))
+    lo = LibreOffice()
+    template = lo._template()
+    assert template is not None
+    (template / "user").mkdir(parents=True)
+    (template / "user" / "registrymodifications.xcu").write_text("<tampered/>")
+    (template / "user" / "extensions").mkdir()
+    lo.prepare(tmp_path / "w")
+    written = (tmp_path / "w" / "profile" / "user" / "registrymodifications.xcu").read_text()
+    assert written == registry_xml() and "tampered" not in written
+    assert (tmp_path / "w" / "profile" / "user" / "extensions").is_dir()  # the rest of the template is used

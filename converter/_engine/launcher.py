@@ -7,15 +7,17 @@ passes one in, so tests can substitute a fake that crashes or hangs without monk
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from converter._engine.profile import ODF_EXTENDED_13, ODF_STRICT_13, write_profile
+from converter._engine.profile import ODF_EXTENDED_13, ODF_STRICT_13, registry_xml, write_profile
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +102,48 @@ class LibreOffice:
             raise RuntimeError(f"sandbox required but unavailable: {reason}")
         return reason is None
 
+    def _odf_version(self) -> int:
+        return ODF_EXTENDED_13 if self.odf_dialect == "extended" else ODF_STRICT_13
+
+    def _template(self) -> Path | None:
+        """Where an initialised profile for this LibreOffice and this hardening is cached, if anywhere."""
+        root = os.environ.get("QUJAT_CACHE_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "qujat"
+        )
+        try:
+            st = os.stat(self.soffice)
+        except OSError:
+            return None
+        key = hashlib.sha256(
+            f"{st.st_size}:{st.st_mtime_ns}:{registry_xml(odf_version=self._odf_version())}".encode()
+        ).hexdigest()[:16]
+        return Path(root) / f"lo-profile-{key}"
+
     def prepare(self, workdir: Path) -> None:
-        version = ODF_EXTENDED_13 if self.odf_dialect == "extended" else ODF_STRICT_13
-        write_profile(workdir / "profile", odf_version=version)
+        profile = workdir / "profile"
+        template = self._template()
+        if template is not None and template.is_dir():
+            # A fresh profile costs soffice a second start (it exits 81 after creating one).
+            shutil.copytree(template, profile, symlinks=True)
+        # Always written last: the hardening is qujat's, never whatever a cached profile holds.
+        write_profile(profile, odf_version=self._odf_version())
         (workdir / "job").mkdir(exist_ok=True)
+
+    def started(self, workdir: Path) -> None:
+        """Keep a worker's initialised profile (once) as the template later workers start from."""
+        template = self._template()
+        if template is None or template.exists():
+            return
+        tmp = template.with_name(f"{template.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            template.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(
+                workdir / "profile", tmp, symlinks=True, ignore=shutil.ignore_patterns("*.lock", ".lock")
+            )
+            os.rename(tmp, template)
+        except OSError as e:  # another process won the race, or the cache is not writable: no harm
+            log.debug("profile template not kept: %s", e)
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def command(self, workdir: Path, pipe: str) -> tuple[list[str], str]:
         sandboxed = self.sandboxed

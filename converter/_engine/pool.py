@@ -127,6 +127,9 @@ class _Slot(threading.Thread):
                 raise EngineStartFailed("closed", "the engine pool is closed")
             w.start(self.pool.engine_startup_timeout)
             self.pool._count_start()
+            started = getattr(self.pool.engine, "started", None)
+            if started is not None:
+                started(w.workdir)
 
     def _needs_recycle(self) -> bool:
         w = self.worker
