@@ -786,3 +786,60 @@ def test_pdfa1_opacity_within_a_millionth_of_one(
     assert report.passed is passes, report.failures
     if not passes:
         assert "ISO_19005_1:6.4-5" in _rules(report)
+
+
+# --- Separation and DeviceN colour spaces --------------------------------------------------------------
+
+
+def _with_separation(
+    base: bytes, *, alternate: str = "/DeviceRGB", second_tint: bytes | None = None
+) -> bytes:
+    """*base* with a Separation colour space used by cs/scn (and a second one of the same name)."""
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        n = {"/DeviceRGB": 3, "/DeviceCMYK": 4, "/DeviceGray": 1}[alternate]
+
+        def tint(program: bytes) -> pikepdf.Stream:
+            return pdf.make_stream(program, FunctionType=4, Domain=[0, 1], Range=[0, 1] * n)
+
+        spaces = pikepdf.Dictionary(
+            CS0=pikepdf.Array(
+                [pikepdf.Name.Separation, pikepdf.Name.Spot, pikepdf.Name(alternate), tint(b"{dup dup}")]
+            )
+        )
+        if second_tint is not None:
+            spaces.CS1 = pikepdf.Array(
+                [pikepdf.Name.Separation, pikepdf.Name.Spot, pikepdf.Name(alternate), tint(second_tint)]
+            )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(ColorSpace=spaces)
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/CS0 cs 0.5 scn 0 0 10 10 re f")
+
+    return _edited(base, edit)
+
+
+def test_separation_with_an_alternate_of_the_output_intent_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    assert _check(tmp_path, _with_separation(pdfa2b), "2b").passed
+
+
+def test_separation_with_a_device_cmyk_alternate_and_an_rgb_intent_fails(
+    tmp_path: Path, pdfa2b: bytes
+) -> None:
+    data = _with_separation(pdfa2b, alternate="/DeviceCMYK")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(_check(tmp_path, data, "2b"))
+
+
+def test_separations_of_one_name_must_agree(tmp_path: Path, pdfa2b: bytes) -> None:
+    data = _with_separation(pdfa2b, second_tint=b"{0.5 mul dup dup}")
+    assert "ISO_19005_2:6.2.4.4-2" in _rules(_check(tmp_path, data, "2b"))
+
+
+def test_devicen_spot_colourant_needs_a_colorants_entry(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        tint = pdf.make_stream(b"{pop pop 0 0 0}", FunctionType=4, Domain=[0, 1, 0, 1], Range=[0, 1] * 3)
+        space = pikepdf.Array(
+            [pikepdf.Name.DeviceN, [pikepdf.Name.Spot, pikepdf.Name.Varnish], pikepdf.Name.DeviceRGB, tint]
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(ColorSpace=pikepdf.Dictionary(CS0=space))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/CS0 cs 0.5 0.5 scn 0 0 10 10 re f")
+
+    assert "ISO_19005_2:6.2.4.4-1" in _rules(_check(tmp_path, _edited(pdfa2b, edit), "2b"))

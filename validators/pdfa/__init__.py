@@ -32,7 +32,7 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _embedded, _fonts, _normalise, _shading, _syntax, _transparency, _xmp
+from validators.pdfa import _colourants, _embedded, _fonts, _normalise, _shading, _syntax, _transparency, _xmp
 
 log = logging.getLogger(__name__)
 
@@ -236,15 +236,25 @@ def _alpha_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.where.startswith("obj ") and f.where.endswith(("(ExtGState) /CA", "(ExtGState) /ca"))
 
 
+def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of a Separation or DeviceN colour space."""
+    return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
+
+
+# A problem our checks found: clause (or rule id), where, message, and whether it is "unsupported"
+_Problem = tuple[str, str, str, bool]
+
+
 def _recheck(
     data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
-) -> tuple[list[pikepdf.pdfa.Finding], list[_shading.ShadingProblem]]:
+) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
     """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
     pikepdf checks nothing below an object whose schema failed. For the refusals our checks answer,
     a copy of the document is edited so that they no longer arise (`_shading`: /Shading taken out of
     resource dictionaries, the shadings' colour spaces put among the colour space resources;
-    `_normalise`: private keys removed, graphics state opacities within a millionth of 1.0 written as 1) and
+    `_normalise`: private keys removed, graphics state opacities within a millionth of 1.0 written as 1;
+    `_colourants`: each Separation and DeviceN space replaced by its alternate space) and
     pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
     second check ran and did not make the same finding.
 
@@ -256,15 +266,17 @@ def _recheck(
     sh_wheres = [f.where for f in pike_findings if f.rule == _shading.SH_RULE]
     # pikepdf findings settled if the second check does not make them again
     candidates: set[tuple[str, str, str]] = set()
-    problems: list[_shading.ShadingProblem] = []
+    problems: list[_Problem] = []
     settled_sh: set[str] = set()
+    substituted = False
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
             if any(_shading_finding(f) for f in pike_findings):
                 verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
                 _shading.without_shading_resources(pdf, injections)
-                problems, settled_sh = verdict.problems, verdict.settled
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in verdict.problems)
+                settled_sh = verdict.settled
                 candidates.update(
                     (f.rule, f.where, f.message)
                     for f in pike_findings
@@ -281,6 +293,14 @@ def _recheck(
                     for f in pike_findings
                     if _alpha_finding(f) and any(f.where.startswith(f"obj {n} {g} ") for n, g in rounded)
                 )
+            if any(_colourant_finding(f) for f in pike_findings):
+                found = _colourants.find_spaces(pdf)
+                checked = _colourants.check_colourants(found, fl.part)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in checked)
+                substituted = _colourants.substitute_alternates(found) > 0
+                candidates.update(
+                    (f.rule, f.where, f.message) for f in pike_findings if _colourant_finding(f)
+                )
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -296,12 +316,16 @@ def _recheck(
         and ((f.rule, f.where, f.message) not in candidates or (f.rule, f.where, f.message) in again)
     ]
     known = {(f.rule, f.where, f.message) for f in pike_findings}
-    # The content streams are the same in both checks: their sh findings are those above
-    kept.extend(
-        f
-        for f in recheck.findings
-        if f.rule != _shading.SH_RULE and (f.rule, f.where, f.message) not in known
-    )
+
+    def new(f: pikepdf.pdfa.Finding) -> bool:
+        if (f.rule, f.where, f.message) in known or f.rule == _shading.SH_RULE:
+            # The content streams are the same in both checks: their sh findings are those above
+            return False
+        # Colour operands counted against an alternate space that stands in for a Separation or
+        # DeviceN space: pikepdf's own check, which the first check could not make, and no PDF/A rule
+        return not (substituted and f.rule == "pikepdf:content-operands" and "components" in f.message)
+
+    kept.extend(f for f in recheck.findings if new(f))
     return kept, problems
 
 
@@ -309,6 +333,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
     return any(
         _shading_finding(f)
         or _alpha_finding(f)
+        or _colourant_finding(f)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         for f in pike_findings
     )
@@ -426,10 +451,10 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
 
     pike_findings = list(pike.findings)
-    shading_problems: list[_shading.ShadingProblem] = []
+    recheck_problems: list[_Problem] = []
     if _needs_recheck(pike_findings):
         try:
-            pike_findings, shading_problems = _recheck(data, fl, pike.output_intent, pike_findings)
+            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
             log.warning("Second check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
@@ -483,9 +508,13 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         add(_rule(fl, xp.clause), xp.where, xp.message)
     for tp in blending:
         add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
-    for sp in shading_problems:
-        kind = FindingKind.UNSUPPORTED if sp.unsupported else FindingKind.VIOLATION
-        add(_rule(fl, sp.clause), sp.where, sp.message, kind)
+    for clause, where, message, unsupported in recheck_problems:
+        add(
+            _rule(fl, clause),
+            where,
+            message,
+            FindingKind.UNSUPPORTED if unsupported else FindingKind.VIOLATION,
+        )
     for ep in embedded_problems:
         kind = FindingKind.UNSUPPORTED if ep.unsupported else FindingKind.VIOLATION
         add(_rule(fl, ep.clause), ep.where, ep.message, kind)

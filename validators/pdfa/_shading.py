@@ -113,6 +113,82 @@ def _family(value: object) -> str | None:
         return None
 
 
+def function_problem(fn: object, outputs: int | None, depth: int = 0) -> str | None:
+    """Why a function (ISO 32000-1 7.10) is malformed, or None.
+
+    Args:
+        fn: The function dictionary or stream.
+        outputs: Number of outputs it must have, if known (Range, C0/C1, N of samples).
+        depth: Nesting of stitching functions.
+    """
+    if depth > _MAX_FUNCTION_DEPTH:
+        return f"functions nested deeper than {_MAX_FUNCTION_DEPTH}"
+    if not isinstance(fn, pikepdf.Dictionary | pikepdf.Stream):
+        return "a function is not a dictionary or stream"
+    kind = _int(fn.get("/FunctionType"))
+    domain = fn.get("/Domain")
+    if not isinstance(domain, pikepdf.Array) or not _numbers(domain, -2):
+        return "a function has no valid /Domain"
+    inputs = len(domain) // 2
+    rng = fn.get("/Range")
+    if rng is not None and not _numbers(rng, -2):
+        return "a function has a malformed /Range"
+    n_range = len(rng) // 2 if rng is not None else None
+    if kind in (0, 4):
+        if not isinstance(fn, pikepdf.Stream):
+            return f"a type {kind} function is not a stream"
+        if n_range is None:
+            return f"a type {kind} function has no /Range"
+    if kind == 0:
+        size = fn.get("/Size")
+        if not (isinstance(size, pikepdf.Array) and len(size) == inputs):
+            return "a sampled function's /Size does not match its /Domain"
+        if not all(_int(s) is not None and int(s) > 0 for s in size):
+            return "a sampled function's /Size is not positive integers"
+        bits = _int(fn.get("/BitsPerSample"))
+        if bits not in _BITS_PER_SAMPLE:
+            return f"a sampled function has /BitsPerSample {fn.get('/BitsPerSample')}"
+        for key, count in (("/Encode", inputs), ("/Decode", n_range)):
+            if key in fn and not _numbers(fn.get(key), 2 * (count or 0)):
+                return f"a sampled function's {key} is malformed"
+        produced = n_range
+    elif kind == 2:
+        if isinstance(fn, pikepdf.Stream):
+            return "a type 2 function is a stream"
+        if inputs != 1 or not _is_number(fn.get("/N")):
+            return "an exponential function needs one input and a number /N"
+        c0, c1 = fn.get("/C0"), fn.get("/C1")
+        lengths = {len(c) for c in (c0, c1) if c is not None and _numbers(c)}
+        if any(c is not None and not _numbers(c) for c in (c0, c1)) or len(lengths) > 1:
+            return "an exponential function's /C0 and /C1 are malformed"
+        produced = lengths.pop() if lengths else 1
+        if n_range is not None and n_range != produced:
+            return "an exponential function's /Range does not match /C0 and /C1"
+    elif kind == 3:
+        if isinstance(fn, pikepdf.Stream):
+            return "a type 3 function is a stream"
+        if inputs != 1:
+            return "a stitching function needs one input"
+        functions = fn.get("/Functions")
+        if not isinstance(functions, pikepdf.Array) or len(functions) == 0:
+            return "a stitching function has no /Functions"
+        k = len(functions)
+        if not _numbers(fn.get("/Bounds"), k - 1) or not _numbers(fn.get("/Encode"), 2 * k):
+            return "a stitching function's /Bounds or /Encode is malformed"
+        produced = n_range if n_range is not None else outputs
+        for sub in functions:
+            problem = function_problem(sub, produced, depth + 1)
+            if problem is not None:
+                return problem
+    elif kind == 4:
+        produced = n_range
+    else:
+        return f"/FunctionType {fn.get('/FunctionType')} is not 0, 2, 3 or 4"
+    if outputs is not None and produced is not None and produced != outputs:
+        return f"a function has {produced} outputs; {outputs} are needed"
+    return None
+
+
 class _Checker:
     """Check the shadings of one document against one part of ISO 19005."""
 
@@ -128,93 +204,18 @@ class _Checker:
 
     # --- functions ------------------------------------------------------------------------------
 
-    def function_problem(self, fn: object, outputs: int | None, depth: int = 0) -> str | None:
-        """Why a function (ISO 32000-1 7.10) is malformed, or None.
-
-        Args:
-            fn: The function dictionary or stream.
-            outputs: Number of outputs it must have, if known (Range, C0/C1, N of samples).
-            depth: Nesting of stitching functions.
-        """
-        if depth > _MAX_FUNCTION_DEPTH:
-            return f"functions nested deeper than {_MAX_FUNCTION_DEPTH}"
-        if not isinstance(fn, pikepdf.Dictionary | pikepdf.Stream):
-            return "a function is not a dictionary or stream"
-        kind = _int(fn.get("/FunctionType"))
-        domain = fn.get("/Domain")
-        if not isinstance(domain, pikepdf.Array) or not _numbers(domain, -2):
-            return "a function has no valid /Domain"
-        inputs = len(domain) // 2
-        rng = fn.get("/Range")
-        if rng is not None and not _numbers(rng, -2):
-            return "a function has a malformed /Range"
-        n_range = len(rng) // 2 if rng is not None else None
-        if kind in (0, 4):
-            if not isinstance(fn, pikepdf.Stream):
-                return f"a type {kind} function is not a stream"
-            if n_range is None:
-                return f"a type {kind} function has no /Range"
-        if kind == 0:
-            size = fn.get("/Size")
-            if not (isinstance(size, pikepdf.Array) and len(size) == inputs):
-                return "a sampled function's /Size does not match its /Domain"
-            if not all(_int(s) is not None and int(s) > 0 for s in size):
-                return "a sampled function's /Size is not positive integers"
-            bits = _int(fn.get("/BitsPerSample"))
-            if bits not in _BITS_PER_SAMPLE:
-                return f"a sampled function has /BitsPerSample {fn.get('/BitsPerSample')}"
-            for key, count in (("/Encode", inputs), ("/Decode", n_range)):
-                if key in fn and not _numbers(fn.get(key), 2 * (count or 0)):
-                    return f"a sampled function's {key} is malformed"
-            produced = n_range
-        elif kind == 2:
-            if isinstance(fn, pikepdf.Stream):
-                return "a type 2 function is a stream"
-            if inputs != 1 or not _is_number(fn.get("/N")):
-                return "an exponential function needs one input and a number /N"
-            c0, c1 = fn.get("/C0"), fn.get("/C1")
-            lengths = {len(c) for c in (c0, c1) if c is not None and _numbers(c)}
-            if any(c is not None and not _numbers(c) for c in (c0, c1)) or len(lengths) > 1:
-                return "an exponential function's /C0 and /C1 are malformed"
-            produced = lengths.pop() if lengths else 1
-            if n_range is not None and n_range != produced:
-                return "an exponential function's /Range does not match /C0 and /C1"
-        elif kind == 3:
-            if isinstance(fn, pikepdf.Stream):
-                return "a type 3 function is a stream"
-            if inputs != 1:
-                return "a stitching function needs one input"
-            functions = fn.get("/Functions")
-            if not isinstance(functions, pikepdf.Array) or len(functions) == 0:
-                return "a stitching function has no /Functions"
-            k = len(functions)
-            if not _numbers(fn.get("/Bounds"), k - 1) or not _numbers(fn.get("/Encode"), 2 * k):
-                return "a stitching function's /Bounds or /Encode is malformed"
-            produced = n_range if n_range is not None else outputs
-            for sub in functions:
-                problem = self.function_problem(sub, produced, depth + 1)
-                if problem is not None:
-                    return problem
-        elif kind == 4:
-            produced = n_range
-        else:
-            return f"/FunctionType {fn.get('/FunctionType')} is not 0, 2, 3 or 4"
-        if outputs is not None and produced is not None and produced != outputs:
-            return f"a function has {produced} outputs; {outputs} are needed"
-        return None
-
     def functions_problem(self, value: object, components: int | None, inputs: int) -> str | None:
         """Check a shading's /Function: one n-output function or an array of n 1-output ones."""
         if isinstance(value, pikepdf.Array):
             if components is not None and len(value) != components:
                 return f"/Function has {len(value)} functions; the colour space has {components} components"
             for item in value:
-                problem = self.function_problem(item, 1)
+                problem = function_problem(item, 1)
                 if problem is not None:
                     return problem
             fns: list[object] = list(value)
         else:
-            problem = self.function_problem(value, components)
+            problem = function_problem(value, components)
             if problem is not None:
                 return problem
             fns = [value]

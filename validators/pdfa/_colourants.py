@@ -1,0 +1,249 @@
+"""Separation and DeviceN colour spaces (ISO 19005-1 6.2.3, ISO 19005-2 6.2.4.4), which pikepdf refuses.
+
+What PDF/A asks of these spaces:
+
+- their alternate space is used like any other colour space: a device alternate needs an OutputIntent
+  of its family (veraPDF's corpus fails a DeviceCMYK alternate under an RGB OutputIntent), a
+  CIE-based or ICCBased one must be valid;
+- in PDF/A-2, every colourant of a DeviceN space other than /None has an entry in its Colorants
+  dictionary (6.2.4.4-1), and all Separation arrays of the file (those in Colorants dictionaries too)
+  that name the same colourant have the same tint transform and alternate space (6.2.4.4-2);
+- a DeviceN space has at most 8 colourants in PDF/A-1 (6.1.12-9) and 32 in PDF/A-2 (6.1.13-9).
+
+`check_colourants` checks the structure and these rules for every such space in the file, used or
+not. The alternate spaces are checked by pikepdf itself: `substitute_alternates` puts each space's
+alternate in its place, in a copy of the document that pikepdf checks again, where it checks the
+alternate as it checks any colour space at that place (with the resources' /Default* spaces and the
+OutputIntent).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import pikepdf
+
+from validators.pdfa._shading import function_problem
+
+log = logging.getLogger(__name__)
+
+RULE = "pikepdf:colour-space"
+MESSAGES = frozenset(
+    {"/DeviceN colour spaces are not supported", "/Separation colour spaces are not supported"}
+)
+_SPECIAL = frozenset({"/Separation", "/DeviceN"})
+_DEVICE_COMPONENTS = {"/DeviceGray": 1, "/DeviceRGB": 3, "/DeviceCMYK": 4}
+_CIE_COMPONENTS = {"/CalGray": 1, "/CalRGB": 3, "/Lab": 3}
+_MAX_DEPTH = 12
+_MAX_SPACES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ColourantProblem:
+    """A violation of *clause*, or (unsupported) a space this module does not check."""
+
+    clause: str
+    where: str
+    message: str
+    unsupported: bool = False
+
+
+@dataclass(slots=True)
+class Occurrences:
+    """Every Separation and DeviceN space of a document, and where each is written.
+
+    Attributes:
+        spaces: Each space once, with the object it was found in.
+        places: (container, key or index, space) for each place a space is written.
+        complete: False if the document was too deep or too large to search in full.
+    """
+
+    spaces: list[tuple[pikepdf.Array, str]] = field(default_factory=list)
+    places: list[tuple[pikepdf.Object, str | int, pikepdf.Array]] = field(default_factory=list)
+    complete: bool = True
+
+
+def _family(value: object) -> str | None:
+    if isinstance(value, pikepdf.Array) and len(value) > 0:
+        value = value[0]
+    if not isinstance(value, pikepdf.Name):
+        return None
+    try:
+        return str(value)
+    except UnicodeDecodeError:
+        return None
+
+
+def _key(value: pikepdf.Object) -> object:
+    """Identity of a value: its object number if indirect, else its serialisation."""
+    if value.is_indirect:
+        return value.objgen
+    return value.unparse()
+
+
+def find_spaces(pdf: pikepdf.Pdf) -> Occurrences:
+    """Find every Separation and DeviceN array of *pdf* and every place one is written."""
+    found = Occurrences()
+    seen: set[object] = set()
+
+    def note(space: pikepdf.Array, where: str) -> None:
+        key = space.objgen if space.is_indirect else id(space)
+        if key not in seen:
+            seen.add(key)
+            found.spaces.append((space, where))
+
+    def visit(obj: pikepdf.Object, where: str, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            found.complete = False
+            return
+        if isinstance(obj, pikepdf.Stream):
+            items: list[tuple[str | int, object]] = list(obj.stream_dict.items())
+        elif isinstance(obj, pikepdf.Dictionary):
+            items = list(obj.items())
+        elif isinstance(obj, pikepdf.Array):
+            items = list(enumerate(obj))
+        else:
+            return
+        for key, value in items:
+            if not isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
+                continue
+            if isinstance(value, pikepdf.Array) and _family(value) in _SPECIAL:
+                found.places.append((obj, key, value))
+                if not value.is_indirect:
+                    note(value, where)
+            if not value.is_indirect:
+                visit(value, where, depth + 1)
+
+    for obj in pdf.objects:
+        if len(found.places) > _MAX_SPACES:
+            found.complete = False
+            break
+        if not isinstance(obj, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        where = f"obj {obj.objgen[0]} {obj.objgen[1]}"
+        if isinstance(obj, pikepdf.Array) and _family(obj) in _SPECIAL:
+            note(obj, where)
+        visit(obj, where, 0)
+    return found
+
+
+def _alternate_components(alternate: object) -> int | None:
+    """Components of an alternate space, or None if it is not a device, CIE-based or ICCBased space."""
+    family = _family(alternate)
+    if isinstance(alternate, pikepdf.Name):
+        return _DEVICE_COMPONENTS.get(family or "")
+    if not isinstance(alternate, pikepdf.Array) or len(alternate) != 2:
+        return None
+    if family == "/ICCBased" and isinstance(alternate[1], pikepdf.Stream):
+        n = alternate[1].get("/N")
+        return int(n) if isinstance(n, int) and not isinstance(n, bool) else None
+    if family in _CIE_COMPONENTS and isinstance(alternate[1], pikepdf.Dictionary):
+        return _CIE_COMPONENTS[family]
+    return None
+
+
+def check_colourants(found: Occurrences, part: int) -> list[ColourantProblem]:
+    """Check every Separation and DeviceN space of a document against ISO 19005-*part*."""
+    problems: list[ColourantProblem] = []
+    if not found.complete:
+        problems.append(
+            ColourantProblem(RULE, "document", "too many or too deep colour spaces to check", True)
+        )
+    # Colourant name -> (tint transform, alternate) of the first Separation with it, for 6.2.4.4-2
+    separations: dict[str, tuple[object, object]] = {}
+
+    def bad(where: str, message: str, clause: str = "pikepdf:schema-ColorSpace") -> None:
+        problems.append(ColourantProblem(clause, where, message))
+
+    def alternate_and_tint(space: pikepdf.Array, inputs: int, where: str) -> bool:
+        components = _alternate_components(space[2])
+        if components is None:
+            bad(
+                where, f"the alternate space {_family(space[2])} is not a device, CIE-based or ICCBased space"
+            )
+            return False
+        problem = function_problem(space[3], components)
+        if problem is None:
+            domain = (
+                space[3].get("/Domain") if isinstance(space[3], pikepdf.Dictionary | pikepdf.Stream) else None
+            )
+            if isinstance(domain, pikepdf.Array) and len(domain) // 2 != inputs:
+                problem = f"the tint transform takes {len(domain) // 2} inputs; {inputs} are given"
+        if problem is not None:
+            bad(where, f"tint transform: {problem}")
+            return False
+        return True
+
+    def separation(space: pikepdf.Array, where: str) -> None:
+        if len(space) != 4 or not isinstance(space[1], pikepdf.Name):
+            bad(where, "a Separation space is not [/Separation name alternate tintTransform]")
+            return
+        if not alternate_and_tint(space, 1, where):
+            return
+        name = str(space[1])
+        if part == 1 or name in ("/All", "/None"):
+            return
+        identity = (_key(space[3]), _key(space[2]) if isinstance(space[2], pikepdf.Object) else space[2])
+        first = separations.setdefault(name, identity)
+        if first != identity:
+            bad(
+                where,
+                f"Separation {name} differs in tint transform or alternate space from another",
+                "6.2.4.4-2",
+            )
+
+    for space, where in found.spaces:
+        family = _family(space)
+        if family == "/Separation":
+            separation(space, where)
+            continue
+        if len(space) not in (4, 5) or not isinstance(space[1], pikepdf.Array):
+            bad(where, "a DeviceN space is not [/DeviceN names alternate tintTransform attributes]")
+            continue
+        names = [str(n) for n in space[1] if isinstance(n, pikepdf.Name)]
+        if len(names) != len(space[1]) or not names:
+            bad(where, "the colourants of a DeviceN space are not names")
+            continue
+        limit = 8 if part == 1 else 32
+        if len(names) > limit:
+            bad(where, f"DeviceN space with {len(names)} colourants", "6.1.12-9" if part == 1 else "6.1.13-9")
+        if not alternate_and_tint(space, len(names), where):
+            continue
+        attributes = space[4] if len(space) == 5 else None
+        if attributes is not None and not isinstance(attributes, pikepdf.Dictionary):
+            bad(where, "the DeviceN attributes are not a dictionary")
+            continue
+        if attributes is not None and ("/Process" in attributes or "/MixingHints" in attributes):
+            problems.append(
+                ColourantProblem(RULE, where, "DeviceN /Process and /MixingHints are not checked", True)
+            )
+            continue
+        colorants = attributes.get("/Colorants") if attributes is not None else None
+        if colorants is not None and not isinstance(colorants, pikepdf.Dictionary):
+            bad(where, "/Colorants is not a dictionary")
+            continue
+        for name in names:
+            if name == "/None" or part == 1:
+                continue
+            entry = colorants.get(name) if colorants is not None else None
+            if entry is None:
+                bad(where, f"colourant {name} has no entry in /Colorants", "6.2.4.4-1")
+            elif _family(entry) != "/Separation" or not isinstance(entry, pikepdf.Array):
+                bad(where, f"/Colorants {name} is not a Separation space")
+    return problems
+
+
+def substitute_alternates(found: Occurrences) -> int:
+    """Write each Separation and DeviceN space's alternate in its place; return the places changed."""
+    changed = 0
+    for container, key, space in found.places:
+        if len(space) < 3 or _alternate_components(space[2]) is None:
+            continue
+        target = container.stream_dict if isinstance(container, pikepdf.Stream) else container
+        if isinstance(key, int):
+            target[key] = space[2]
+        else:
+            target[pikepdf.Name(key)] = space[2]
+        changed += 1
+    return changed
