@@ -310,7 +310,7 @@ class _Walker:
                 continue
             if name == "t":
                 pieces.append(child.text or "")
-            elif name in ("tab", "br", "cr"):
+            elif name in ("tab", "ptab", "br", "cr"):
                 pieces.append(" ")
             elif name == "noBreakHyphen":
                 pieces.append("-")
