@@ -9,6 +9,7 @@ folder and placed only once every output passed its gate, so nothing partial eve
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import platform
@@ -74,6 +75,11 @@ class _Job:
     outputs: list[OutputFile] = field(default_factory=list)
     quarantined: list[Path] = field(default_factory=list)
 
+    @property
+    def stem(self) -> str:
+        """The name outputs and the report take: the input's, unless the caller chose one."""
+        return self.opts.output_stem or self.src.stem
+
     def stage(self, name: str, since: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + time.monotonic() - since
 
@@ -108,7 +114,8 @@ def run_one(
 ) -> ConversionResult:
     """Convert one document; never raises for a problem with the document itself."""
     out_dir, qdir = output_paths(src, opts)
-    staging = Path(tempfile.mkdtemp(prefix="qujat-stage-"))
+    # Staging lives in the pool's work folder (the caller's work_dir), so nothing leaks elsewhere.
+    staging = Path(tempfile.mkdtemp(prefix="stage-", dir=pool.root if pool is not None else None))
     job = _Job(src=src, opts=opts, out_dir=out_dir, quarantine_dir=qdir, staging=staging)
     with document(src.name):
         return _run(job, pool, qujat_versions)
@@ -177,7 +184,7 @@ def _plan(job: _Job) -> None:
     """Fail before any work if an output exists and overwriting was not asked for."""
     if job.opts.overwrite:
         return
-    stem = job.src.stem
+    stem = job.stem
     exts = []
     if "odf" in job.opts.profile.targets:
         assert job.inp is not None
@@ -290,7 +297,7 @@ class _Staged:
 
 def _postprocess(job: _Job, produced: EngineResult) -> list[_Staged]:
     staged: list[_Staged] = []
-    stem = job.src.stem
+    stem = job.stem
     odf_path: Path | None = None
     if "odf" in produced.files:
         ext = _ODF_EXT[produced.kind]
@@ -318,14 +325,14 @@ def _check_odf(job: _Job, path: Path, ext: str) -> _Staged:
             "odf_invalid",
             Severity.ERROR,
             f"the {ext.upper()} output does not pass ODF validation: {first.message} ({first.where})",
-            where=f"{job.src.stem}.{ext}",
+            where=f"{job.stem}.{ext}",
         )
     return _Staged(path=path, fmt=ext, flavour=None, report=report, passed=report.passed)
 
 
 def _make_pdfa(job: _Job, raw_pdf: Path, odf_path: Path | None) -> _Staged:
     flavour: Flavour = job.opts.pdfa
-    dest = job.staging / f"{job.src.stem}.pdf"
+    dest = job.staging / f"{job.stem}.pdf"
     producer = f"qujat {job.engine.get('version', '')}".strip()
     t = time.monotonic()
     try:
@@ -363,7 +370,7 @@ def _pdfa_failed(job: _Job, report: ValidationReport) -> None:
         Severity.ERROR,
         f"the PDF does not pass PDF/A-{report.flavour} validation ({detail}; {len(failures)} finding(s)); "
         "it was kept aside, not archived",
-        where=f"{job.src.stem}.pdf",
+        where=f"{job.stem}.pdf",
     )
 
 
@@ -387,6 +394,10 @@ def _route(job: _Job, staged: list[_Staged]) -> None:
                     f"{dest} appeared while converting; not replaced",
                 ) from e
             except OSError as e:
+                if e.errno == errno.ENOSPC:
+                    raise _Stop(
+                        ExitCode.file_access_error, "disk_full", f"no space left to write {dest}"
+                    ) from e
                 raise _Stop(
                     ExitCode.file_access_error, "output_unwritable", f"cannot write {dest}: {e}"
                 ) from e
@@ -459,7 +470,7 @@ def _finish(job: _Job, code: ExitCode, message: str, qujat_versions: dict[str, s
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     if job.opts.write_report:
-        report_path = job.out_dir / f"{job.src.stem}.qujat.json"
+        report_path = job.out_dir / f"{job.stem}.qujat.json"
         try:
             _write_json(report_path, dict(result.to_report()))
         except OSError as e:

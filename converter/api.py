@@ -14,8 +14,9 @@ from typing import Any
 
 from converter._engine.launcher import Engine, LibreOffice
 from converter._engine.pool import EnginePool
+from converter._engine.worker import EngineError
 from converter._pipeline import run_one, versions
-from converter.exceptions import MissingDependencyError
+from converter.exceptions import EngineFailedError, MissingDependencyError
 from converter.options import ConvertOptions
 from converter.result import ConversionResult
 
@@ -34,6 +35,8 @@ class Converter:
         sandbox: ``"auto"`` (bubblewrap where it starts), ``"require"`` or ``"off"``.
         odf_dialect: ``"strict"`` ODF 1.3 (default) or LibreOffice's ``"extended"`` dialect.
         engine: Replace the engine (tests pass a fake that hangs or crashes).
+        work_dir: Folder for the workers' and the staging's temporary files (default: the system temp
+            folder); removed on close.
         defaults: Default `ConvertOptions` fields for every call (profile, pdfa, output_dir, ...).
 
     Raises:
@@ -54,6 +57,7 @@ class Converter:
         sandbox: str = "auto",
         odf_dialect: str = "strict",
         engine: Engine | None = None,
+        work_dir: str | Path | None = None,
         **defaults: Any,
     ) -> None:
         self.defaults = ConvertOptions.make(odf_dialect=odf_dialect, **defaults)
@@ -69,7 +73,11 @@ class Converter:
             engine = lo
         self.engine = engine
         self._pool: EnginePool | None = EnginePool(
-            engine, workers=self.workers, max_jobs=max_jobs_per_worker, max_rss_mb=max_rss_mb
+            engine,
+            workers=self.workers,
+            max_jobs=max_jobs_per_worker,
+            max_rss_mb=max_rss_mb,
+            work_root=Path(work_dir) if work_dir is not None else None,
         )
         self._versions = versions()
 
@@ -100,11 +108,23 @@ class Converter:
             "odf_dialect": self.defaults.odf_dialect,
             "limits": self.defaults.limits,
             "write_report": self.defaults.write_report,
+            "output_stem": self.defaults.output_stem,
         }
         unknown = set(overrides) - set(base)
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
         return ConvertOptions.make(**{**base, **overrides})
+
+    def wait_ready(self) -> None:
+        """Block until every worker has started (the first conversion then pays no start-up).
+
+        Raises:
+            EngineFailedError: No worker could start.
+        """
+        try:
+            self.pool.wait_ready()
+        except EngineError as e:
+            raise EngineFailedError(f"LibreOffice could not be started: {e}") from e
 
     def convert(self, src: str | Path, **options: Any) -> ConversionResult:
         """Convert one document.

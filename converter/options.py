@@ -44,6 +44,7 @@ class ConvertOptions:
         odf_dialect: `OdfDialect`; only the pool's engine setting decides, this records it.
         limits: Input size and zip limits.
         write_report: Write ``<stem>.qujat.json`` beside the outputs.
+        output_stem: The name outputs and the report take (default: the input's stem).
     """
 
     profile: Profile = Profile.FINAL
@@ -55,6 +56,7 @@ class ConvertOptions:
     odf_dialect: OdfDialect = OdfDialect.STRICT
     limits: InputLimits = field(default_factory=InputLimits)
     write_report: bool = True
+    output_stem: str | None = None
 
     @classmethod
     def make(
@@ -69,6 +71,7 @@ class ConvertOptions:
         odf_dialect: str | OdfDialect = OdfDialect.STRICT,
         limits: InputLimits | None = None,
         write_report: bool = True,
+        output_stem: str | None = None,
     ) -> ConvertOptions:
         """Build options from plain values, rejecting unknown choices with a clear ValueError."""
         try:
@@ -81,6 +84,8 @@ class ConvertOptions:
             raise ValueError(f"unknown PDF/A flavour {pdfa!r}: choose 1b, 2b, 2u or 3b") from None
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
+        if output_stem is not None and (not output_stem or "/" in output_stem or output_stem in (".", "..")):
+            raise ValueError(f"output_stem must be a plain file name, not {output_stem!r}")
         return cls(
             profile=prof,
             pdfa=flav,
@@ -91,4 +96,5 @@ class ConvertOptions:
             odf_dialect=OdfDialect(str(odf_dialect).lower()),
             limits=limits or InputLimits(),
             write_report=write_report,
+            output_stem=output_stem,
         )

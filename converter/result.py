@@ -10,6 +10,11 @@ from typing import Any, TypedDict
 from converter.exceptions import ExitCode
 
 SCHEMA_VERSION = 1
+# Failures of the machine rather than the document: a full or unwritable disk, an unreadable input (a
+# network share that went away), an engine that could not start or was shut down.
+_RETRYABLE = frozenset(
+    {"disk_full", "output_unwritable", "input_unreadable", "engine_start", "engine_missing"}
+)
 
 
 class Severity(StrEnum):
@@ -153,6 +158,16 @@ class ConversionResult:
     @property
     def ok(self) -> bool:
         return self.exit_code is ExitCode.ok
+
+    @property
+    def reason(self) -> str | None:
+        """The code of the error that stopped or spoiled the conversion (``encrypted``, ``disk_full`` ...)."""
+        return next((f.code for f in self.findings if f.severity is Severity.ERROR), None)
+
+    @property
+    def retryable(self) -> bool:
+        """True when the machine, not the document, was at fault: the same input may convert later."""
+        return self.reason in _RETRYABLE
 
     def output(self, fmt: str) -> OutputFile | None:
         """The output of format *fmt* (``"pdf"``, ``"odt"`` ...), or None."""

@@ -163,3 +163,27 @@ def test_csv_input(engine, tmp_path: Path) -> None:
     assert r.ok, r.findings
     content = zipfile.ZipFile(r.output("ods").path).read("content.xml").decode()
     assert "қағаз" in content and 'office:value="12"' in content
+
+
+def test_output_stem_and_reasons(engine, sample, tmp_path: Path) -> None:
+    r = engine.convert(sample("letter-en"), output_dir=tmp_path, output_stem="2026-001 хат")
+    assert r.ok and {o.path.name for o in r.outputs} == {"2026-001 хат.odt", "2026-001 хат.pdf"}
+    assert r.report_path == tmp_path / "2026-001 хат.qujat.json" and r.reason is None
+    enc = engine.convert(sample("bad-encrypted"), output_dir=tmp_path)
+    assert enc.reason == "encrypted" and not enc.retryable
+    with pytest.raises(ValueError):
+        engine.convert(sample("letter-en"), output_dir=tmp_path, output_stem="../escape")
+
+
+def test_full_disk_is_retryable(engine, sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import converter._pipeline as pipeline
+
+    def no_space(src: Path, dest: Path, *, overwrite: bool = True) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "place_file", no_space)
+    r = engine.convert(sample("letter-ru"), output_dir=tmp_path)
+    assert r.reason == "disk_full" and r.retryable and r.exit_code is ExitCode.file_access_error
+    assert not list(tmp_path.glob("*.odt")) and not list(tmp_path.glob("*.pdf"))
