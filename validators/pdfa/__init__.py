@@ -32,7 +32,17 @@ import pikepdf
 import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
-from validators.pdfa import _colourants, _embedded, _fonts, _normalise, _shading, _syntax, _transparency, _xmp
+from validators.pdfa import (
+    _colourants,
+    _embedded,
+    _fonts,
+    _forms,
+    _normalise,
+    _shading,
+    _syntax,
+    _transparency,
+    _xmp,
+)
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +246,11 @@ def _alpha_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.where.startswith("obj ") and f.where.endswith(("(ExtGState) /CA", "(ExtGState) /ca"))
 
 
+def _form_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of a catalog with an interactive form."""
+    return f.rule == _forms.RULE and f.message == _forms.MESSAGE
+
+
 def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a Separation or DeviceN colour space."""
     return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
@@ -254,7 +269,8 @@ def _recheck(
     a copy of the document is edited so that they no longer arise (`_shading`: /Shading taken out of
     resource dictionaries, the shadings' colour spaces put among the colour space resources;
     `_normalise`: private keys removed, graphics state opacities within a millionth of 1.0 written as 1;
-    `_colourants`: each Separation and DeviceN space replaced by its alternate space) and
+    `_colourants`: each Separation and DeviceN space replaced by its alternate space; `_forms`: the
+    interactive form taken out of the catalog) and
     pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
     second check ran and did not make the same finding.
 
@@ -301,6 +317,17 @@ def _recheck(
                 candidates.update(
                     (f.rule, f.where, f.message) for f in pike_findings if _colourant_finding(f)
                 )
+            if any(_form_finding(f) for f in pike_findings):
+                form_problems = _forms.check_form(pdf, fl.part)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in form_problems)
+                del pdf.Root["/AcroForm"]
+                # pikepdf walked nothing below the catalog: the embedded files it then refused as
+                # not reached by its walk are settled if the walk of the copy reaches them
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
+                )
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -334,6 +361,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         _shading_finding(f)
         or _alpha_finding(f)
         or _colourant_finding(f)
+        or _form_finding(f)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         for f in pike_findings
     )
