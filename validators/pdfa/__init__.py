@@ -246,6 +246,9 @@ def _alpha_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.where.startswith("obj ") and f.where.endswith(("(ExtGState) /CA", "(ExtGState) /ca"))
 
 
+_ANNOT_WHERE = re.compile(r"^obj (\d+) (\d+) \(Annot\) /Subtype$")
+
+
 def _form_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a catalog with an interactive form."""
     return f.rule == _forms.RULE and f.message == _forms.MESSAGE
@@ -321,6 +324,16 @@ def _recheck(
                 form_problems = _forms.check_form(pdf, fl.part)
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in form_problems)
                 del pdf.Root["/AcroForm"]
+                widget_problems, widgets = _forms.hand_over_widgets(pdf, fl.part, output_intent)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in widget_problems)
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if f.rule == _forms.ANNOT_RULE
+                    and f.message == _forms.ANNOT_MESSAGE
+                    and (m := _ANNOT_WHERE.match(f.where)) is not None
+                    and (int(m.group(1)), int(m.group(2))) in widgets
+                )
                 # pikepdf walked nothing below the catalog: the embedded files it then refused as
                 # not reached by its walk are settled if the walk of the copy reaches them
                 candidates.update(

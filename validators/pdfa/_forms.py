@@ -117,3 +117,198 @@ def check_form(pdf: pikepdf.Pdf, part: int) -> list[FormProblem]:
                 continue
             pending.extend((kid, depth + 1, field_type) for kid in kids)
     return problems
+
+
+ANNOT_RULE = "pikepdf:schema-Annot"
+ANNOT_MESSAGE = "annotation type not supported"
+# ISO 32000-1 Tables 164, 168, 188 and 220 to 232: the keys of a widget annotation and of the field it
+# may be merged with. /OC, and the signature field keys /Lock and /SV, are not among them: not checked
+_WIDGET_KEYS = frozenset(
+    [
+        "/Type",
+        "/Subtype",
+        "/Rect",
+        "/Contents",
+        "/P",
+        "/NM",
+        "/M",
+        "/F",
+        "/AP",
+        "/AS",
+        "/Border",
+        "/BS",
+        "/C",
+        "/StructParent",
+        "/H",
+        "/MK",
+        "/Parent",
+        "/T",
+        "/TU",
+        "/TM",
+        "/Ff",
+        "/V",
+        "/DV",
+        "/DA",
+        "/Q",
+        "/DS",
+        "/RV",
+        "/Opt",
+        "/TI",
+        "/I",
+        "/MaxLen",
+        "/Kids",
+        "/FT",
+        "/A",
+        "/AA",
+    ]
+)
+# Appearance characteristics (Table 189) other than the icons /I, /RI and /IX, which are form XObjects
+_MK_KEYS = frozenset(["/R", "/BC", "/BG", "/CA", "/RC", "/AC", "/TP", "/IF"])
+# Annotation flags (Table 165)
+_INVISIBLE, _HIDDEN, _PRINT, _NOVIEW, _TOGGLE_NOVIEW = 1, 2, 4, 32, 256
+
+
+def _field_type(widget: pikepdf.Dictionary) -> str | None:
+    node: object = widget
+    for _ in range(_MAX_DEPTH):
+        if not isinstance(node, pikepdf.Dictionary):
+            return None
+        ft = node.get("/FT")
+        if isinstance(ft, pikepdf.Name):
+            return str(ft)
+        node = node.get("/Parent")
+    return None
+
+
+def _zero_rect(rect: object) -> bool:
+    if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
+        return False
+    try:
+        x1, y1, x2, y2 = (float(v) for v in rect)
+    except (TypeError, ValueError):
+        return False
+    return x1 == x2 and y1 == y2
+
+
+def check_widget(
+    widget: pikepdf.Dictionary, part: int, output_intent: str | None
+) -> tuple[list[FormProblem], list[pikepdf.Stream]]:
+    """Check a widget annotation as veraPDF checks annotations (ISO 19005-1 6.5, ISO 19005-2 6.3).
+
+    Returns:
+        The problems, and the appearance streams, which pikepdf is to check as Form XObjects.
+    """
+    where = _where(widget, "widget")
+    problems: list[FormProblem] = []
+
+    def rule(part1: str, part23: str) -> str:
+        return part1 if part == 1 else part23
+
+    unknown = sorted(set(widget.keys()) - _WIDGET_KEYS)
+    mk = widget.get("/MK")
+    if isinstance(mk, pikepdf.Dictionary):
+        unknown.extend(f"/MK {k}" for k in sorted(set(mk.keys()) - _MK_KEYS))
+    if unknown:
+        return [FormProblem(ANNOT_RULE, where, f"widget keys {', '.join(unknown)} are not checked", True)], []
+    if "/A" in widget:
+        problems.append(FormProblem(rule("6.6.1-3", "6.4.1-1"), where, "a widget has an action /A"))
+    if "/AA" in widget:
+        problems.append(FormProblem(rule("6.6.2-1", "6.4.1-1"), where, "a widget has /AA"))
+    flags = widget.get("/F")
+    if not isinstance(flags, int) or isinstance(flags, bool):
+        problems.append(FormProblem(rule("6.5.3-2", "6.3.2-1"), where, "a widget has no annotation flags /F"))
+    else:
+        hidden = _INVISIBLE | _HIDDEN | _NOVIEW | (0 if part == 1 else _TOGGLE_NOVIEW)
+        if not flags & _PRINT or flags & hidden:
+            problems.append(FormProblem(rule("6.5.3-2", "6.3.2-2"), where, f"a widget has flags {flags}"))
+    if part == 1:
+        ca = widget.get("/CA")
+        if ca is not None and ca != 1:
+            problems.append(FormProblem("6.5.3-1", where, "a widget has /CA other than 1.0"))
+        if ("/C" in widget or "/IC" in widget) and output_intent != "RGB":
+            problems.append(
+                FormProblem("6.5.3-3", where, "a widget has colours /C without an RGB OutputIntent")
+            )
+    streams: list[pikepdf.Stream] = []
+    ap = widget.get("/AP")
+    if ap is None:
+        if part == 1:
+            problems.append(FormProblem("6.9-2", where, "a widget has no appearance /AP"))
+        elif not _zero_rect(widget.get("/Rect")):
+            problems.append(FormProblem("6.3.3-1", where, "a widget has no appearance /AP"))
+        return problems, streams
+    if not isinstance(ap, pikepdf.Dictionary):
+        return [*problems, FormProblem(ANNOT_RULE, where, "/AP is not a dictionary", True)], streams
+    if set(ap.keys()) != {"/N"}:
+        problems.append(FormProblem(rule("6.5.3-4", "6.3.3-2"), where, "the appearance has other than /N"))
+    normal = ap.get("/N")
+    if _field_type(widget) == "/Btn":
+        states = list(normal.values()) if isinstance(normal, pikepdf.Dictionary) else []
+        if not states or not all(isinstance(s, pikepdf.Stream) for s in states):
+            problems.append(
+                FormProblem(rule("6.5.3-5", "6.3.3-3"), where, "a button's /N is not a dictionary of streams")
+            )
+        else:
+            streams.extend(s for s in states if isinstance(s, pikepdf.Stream))
+    elif isinstance(normal, pikepdf.Stream):
+        streams.append(normal)
+    else:
+        problems.append(
+            FormProblem(rule("6.5.3-6", "6.3.3-4"), where, "the normal appearance /N is not a stream")
+        )
+    return problems, streams
+
+
+def hand_over_widgets(
+    pdf: pikepdf.Pdf, part: int, output_intent: str | None
+) -> tuple[list[FormProblem], set[tuple[int, int]]]:
+    """Check the widgets of the pages, which pikepdf refuses, and prepare the copy *pdf* for its second check.
+
+    Each checked widget leaves its page's /Annots, and its appearance streams join the /XObject
+    resources of a page with resources of its own, where pikepdf checks them as Form XObjects.
+
+    Args:
+        pdf: The copy of the document; it is modified.
+        part: ISO 19005 part.
+        output_intent: pikepdf's reading of the OutputIntent colour space.
+
+    Returns:
+        The problems, and the widgets checked here.
+    """
+    problems: list[FormProblem] = []
+    checked: set[tuple[int, int]] = set()
+    appearances: list[pikepdf.Stream] = []
+    host: pikepdf.Dictionary | None = None
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        if host is None and isinstance(resources, pikepdf.Dictionary):
+            host = resources
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            continue
+        keep = []
+        for annot in annots:
+            if (
+                not isinstance(annot, pikepdf.Dictionary)
+                or not annot.is_indirect
+                or annot.get("/Subtype") != "/Widget"
+            ):
+                keep.append(annot)
+                continue
+            key = annot.objgen
+            found, streams = check_widget(annot, part, output_intent)
+            problems.extend(found)
+            appearances.extend(streams)
+            checked.add(key)
+        if len(keep) != len(annots):
+            page.obj.Annots = pikepdf.Array(keep)
+    if appearances and host is None:
+        # Nowhere for pikepdf to check the appearances: the widgets stay refused
+        return problems, set()
+    if host is not None and appearances:
+        xobjects = host.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            xobjects = host["/XObject"] = pikepdf.Dictionary()
+        for index, stream in enumerate(appearances):
+            xobjects[pikepdf.Name(f"/QujatAppearance{index}")] = stream
+    return problems, checked
