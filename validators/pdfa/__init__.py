@@ -271,7 +271,8 @@ def _recheck(
     pikepdf checks nothing below an object whose schema failed. For the refusals our checks answer,
     a copy of the document is edited so that they no longer arise (`_shading`: /Shading taken out of
     resource dictionaries, the shadings' colour spaces put among the colour space resources;
-    `_normalise`: private keys removed, graphics state opacities within a millionth of 1.0 written as 1;
+    `_normalise`: private keys and PDF/A-1 page /Tabs removed, graphics state opacities within a millionth
+    of 1.0 written as 1, indirect document information strings written in place;
     `_colourants`: each Separation and DeviceN space replaced by its alternate space; `_forms`: the
     interactive form taken out of the catalog) and
     pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
@@ -303,7 +304,12 @@ def _recheck(
                 )
             for f in pike_findings:
                 private = _normalise.private_keys(f.rule, f.where, f.message)
+                if private is None and fl.part == 1:
+                    private = _normalise.later_key(f.rule, f.where, f.message)
                 if private is not None and _normalise.remove_keys(pdf, *private):
+                    candidates.add((f.rule, f.where, f.message))
+                info_key = _normalise.indirect_info_key(f.rule, f.where, f.message)
+                if info_key is not None and _normalise.inline_info_string(pdf, info_key):
                     candidates.add((f.rule, f.where, f.message))
             if any(_alpha_finding(f) for f in pike_findings):
                 rounded = _normalise.round_alpha(pdf)
@@ -376,6 +382,8 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _colourant_finding(f)
         or _form_finding(f)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
+        or _normalise.later_key(f.rule, f.where, f.message) is not None
+        or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
         for f in pike_findings
     )
 

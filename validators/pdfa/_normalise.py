@@ -11,8 +11,13 @@ below the object. Two of its refusals are about things ISO 19005 does not care a
   a reader holding reals at single precision would. (An annotation's /CA, 6.5.3-1, must be exactly
   1.0; only findings on graphics states are settled.)
 
-A copy of the document with those keys removed and those values written as 1 is checked by pikepdf
-again; what it finds there joins what it found before.
+- in PDF/A-1, a page's /Tabs (the tab order among its annotations, PDF 1.5): a key PDF 1.4 does not
+  define, which changes nothing drawn and which no rule of ISO 19005-1 concerns;
+- a document information entry written as an indirect string: a string all the same (ISO 32000-1
+  7.3.10), which pikepdf's schema wants written in place.
+
+A copy of the document so edited (keys removed, values written as 1 or in place) is checked by
+pikepdf again; what it finds there joins what it found before.
 """
 
 from __future__ import annotations
@@ -81,6 +86,39 @@ def private_keys(rule: str, where: str, message: str) -> tuple[tuple[int, int], 
     if any(k in defined for k in keys):
         return None
     return (int(m.group(1)), int(m.group(2))), keys
+
+
+_LATER_KEY = re.compile(r"^obj (\d+) (\d+) \(Page\) (/Tabs)$")
+_INFO_WHERE = re.compile(r"^obj \d+ \d+ \(Info\) (/\w+)$")
+_INDIRECT = re.compile(r"^'\d+ \d+ R' ")
+
+
+def later_key(rule: str, where: str, message: str) -> tuple[tuple[int, int], list[str]] | None:
+    """The page and key of pikepdf's refusal of /Tabs in PDF/A-1, or None for any other finding."""
+    m = _LATER_KEY.match(where)
+    if m is None or rule != "pikepdf:schema-Page" or message != f"{m.group(3)} is not part of PDF 1.4":
+        return None
+    return (int(m.group(1)), int(m.group(2))), [m.group(3)]
+
+
+def indirect_info_key(rule: str, where: str, message: str) -> str | None:
+    """The key of pikepdf's refusal of an indirect document information value, or None."""
+    m = _INFO_WHERE.match(where)
+    if m is None or rule != "pikepdf:schema-Info" or _INDIRECT.match(message) is None:
+        return None
+    return m.group(1)
+
+
+def inline_info_string(pdf: pikepdf.Pdf, key: str) -> bool:
+    """Write an indirect string of the document information in place; False if it is not one."""
+    info = pdf.trailer.get("/Info")
+    if not isinstance(info, pikepdf.Dictionary) or key not in info:
+        return False
+    raw = info.get(key)
+    if not isinstance(raw, pikepdf.String):
+        return False
+    info[key] = pikepdf.String(bytes(raw))
+    return True
 
 
 def remove_keys(pdf: pikepdf.Pdf, objgen: tuple[int, int], keys: list[str]) -> bool:
