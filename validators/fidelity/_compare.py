@@ -337,12 +337,25 @@ def _counts(source: Inventory, output: Inventory, where: str) -> list[FidelityFi
         if key == "images" and output.format == "pdf":
             severity = WARNING  # a PDF may draw a picture as vector art, or share one used twice
         in_what = "the PDF" if output.format == "pdf" else f"the {output.format.upper()} file"
+        message = (
+            f"{_plural(lost, rule)} of the original {'is' if lost == 1 else 'are'} missing from "
+            f"{in_what} (original: {s}, now: {o})"
+        )
+        gained = (output.count("images") or 0) - (source.count("images") or 0)
+        if key == "charts" and output.format != "pdf" and gained >= lost:
+            # The converter could not read the chart (newer chart types) and kept the picture Office
+            # stores beside it: it still shows, but its figures are gone.
+            severity = WARNING
+            message = (
+                f"{_plural(lost, rule)} of the original became {'a picture' if lost == 1 else 'pictures'} in "
+                f"{in_what}: {'it shows' if lost == 1 else 'they show'} as before, but the figures behind "
+                f"{'it' if lost == 1 else 'them'} can no longer be read or edited"
+            )
         f = FidelityFinding(
             code=rule.code,
             severity=severity,
             where=where,
-            message=f"{_plural(lost, rule)} of the original {'is' if lost == 1 else 'are'} missing from "
-            f"{in_what} (original: {s}, now: {o})",
+            message=message,
             source_value=s,
             output_value=o,
         )
