@@ -380,7 +380,6 @@ def inventory_docx(path: Path, fmt: str) -> Inventory:
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         main = main_part(zf, notes) or "word/document.xml"
-        folder = posixpath.dirname(main)
         rels = _rels(zf, main, notes)
         theme_part = next((t for typ, t, ext in rels.values() if typ.endswith("/theme") and not ext), None)
         theme = _theme_fonts(parse_part(zf, theme_part, notes) if theme_part else None)
@@ -395,7 +394,7 @@ def inventory_docx(path: Path, fmt: str) -> Inventory:
         body = doc.find(f"{_w}body")
         parts: list[tuple[str, etree._Element, dict[str, tuple[str, str, bool]]]] = [(main, doc, rels)]
         header_parts = footer_parts = 0
-        for rid, (typ, target, ext) in rels.items():
+        for typ, target, ext in rels.values():
             if ext:
                 continue
             kind = typ.rsplit("/", 1)[-1]
@@ -410,7 +409,6 @@ def inventory_docx(path: Path, fmt: str) -> Inventory:
                         header_parts += 1
                     else:
                         footer_parts += 1
-            del rid
 
         body_paras: list[str] = []
         distinct: set[str] = set()
@@ -451,7 +449,6 @@ def inventory_docx(path: Path, fmt: str) -> Inventory:
 
         pages = _app_pages(parse_part(zf, "docProps/app.xml", notes) if "docProps/app.xml" in names else None)
         macros = any(n.lower().endswith("vbaproject.bin") for n in names) or fmt in ("docm", "dotm")
-        del folder
 
     tables = tuple(_table_shape(t) for t in doc.iter(f"{_w}tbl"))
     counts["tables"] = len(tables)
