@@ -843,3 +843,77 @@ def test_devicen_spot_colourant_needs_a_colorants_entry(tmp_path: Path, pdfa2b: 
         pdf.pages[0].obj.Contents = pdf.make_stream(b"/CS0 cs 0.5 0.5 scn 0 0 10 10 re f")
 
     assert "ISO_19005_2:6.2.4.4-1" in _rules(_check(tmp_path, _edited(pdfa2b, edit), "2b"))
+
+
+# --- interactive forms -----------------------------------------------------------------------------------
+
+
+def _with_form(base: bytes, *, widget_extra: dict | None = None, form_extra: dict | None = None) -> bytes:
+    """*base* with a one-field form: a text field merged with its widget, which has an appearance."""
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        page = pdf.pages[0].obj
+        appearance = pdf.make_stream(
+            b"0 0 1 rg 0 0 50 20 re f",
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=[0, 0, 50, 20],
+        )
+        appearance.Resources = pikepdf.Dictionary()
+        widget = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String("name"),
+                Rect=[10, 10, 60, 30],
+                P=page,
+                AP=pikepdf.Dictionary(N=appearance),
+                **{"F": 4, **(widget_extra or {})},
+            )
+        )
+        page.Annots = pikepdf.Array([widget])
+        page.Resources = pikepdf.Dictionary()
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=[widget], **(form_extra or {})))
+
+    return _edited(base, edit)
+
+
+def test_form_with_a_text_field_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    assert _check(tmp_path, _with_form(pdfa2b), "2b").passed
+
+
+@pytest.mark.parametrize(
+    ("widget_extra", "form_extra", "rule"),
+    [
+        ({}, {"NeedAppearances": True}, "ISO_19005_2:6.4.1-3"),
+        ({"AA": pikepdf.Dictionary()}, {}, "ISO_19005_2:6.4.1-2"),
+        (
+            {"A": pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("x"))},
+            {},
+            "ISO_19005_2:6.4.1-1",
+        ),
+        ({"F": 6}, {}, "ISO_19005_2:6.3.2-2"),
+        ({}, {"XFA": pikepdf.Array()}, "ISO_19005_2:6.4.2-1"),
+    ],
+)
+def test_form_rules(tmp_path: Path, pdfa2b: bytes, widget_extra: dict, form_extra: dict, rule: str) -> None:
+    report = _check(tmp_path, _with_form(pdfa2b, widget_extra=widget_extra, form_extra=form_extra), "2b")
+    assert rule in _rules(report), report.failures
+
+
+def test_widget_appearance_is_checked_by_pikepdf(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        # The appearance paints in DeviceCMYK under an sRGB OutputIntent (ISO 19005-2 6.2.4.3)
+        pdf.pages[0].obj.Annots[0].AP.N.write(b"0 0 0 1 k 0 0 50 20 re f")
+
+    report = _check(tmp_path, _edited(_with_form(pdfa2b), edit), "2b")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
+
+
+def test_everything_below_a_catalog_with_a_form_is_still_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 0 1 k 0 0 10 10 re f")
+
+    report = _check(tmp_path, _edited(_with_form(pdfa2b), edit), "2b")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
