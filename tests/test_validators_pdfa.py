@@ -917,3 +917,20 @@ def test_everything_below_a_catalog_with_a_form_is_still_checked(tmp_path: Path,
 
     report = _check(tmp_path, _edited(_with_form(pdfa2b), edit), "2b")
     assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
+
+
+def test_font_set_by_a_graphics_state_is_checked(tmp_path: Path, pdfa1b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        # A font that is not embedded (ISO 19005-1 6.3.4), set by gs rather than Tf
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, Font=pikepdf.Array([font, 12]))
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=gs))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"BT /GS1 gs 10 10 Td (A) Tj ET")
+
+    pike = pikepdf.pdfa.validate_written(io.BytesIO(_edited(pdfa1b, edit)), "1b")
+    assert not any(f.rule.startswith("ISO_19005_1:6.3.") for f in pike.findings)
+    report = _check(tmp_path, _edited(pdfa1b, edit), "1b")
+    assert not report.passed
+    assert any(f.rule.startswith("ISO_19005_1:6.3.") for f in report.failures), report.failures

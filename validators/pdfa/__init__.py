@@ -249,6 +249,11 @@ def _alpha_finding(f: pikepdf.pdfa.Finding) -> bool:
 _ANNOT_WHERE = re.compile(r"^obj (\d+) (\d+) \(Annot\) /Subtype$")
 
 
+def _gs_font_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of a graphics state that sets a font."""
+    return f.rule == "pikepdf:schema-ExtGState" and f.message == _normalise.GS_FONT_MESSAGE
+
+
 def _form_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a catalog with an interactive form."""
     return f.rule == _forms.RULE and f.message == _forms.MESSAGE
@@ -272,7 +277,8 @@ def _recheck(
     a copy of the document is edited so that they no longer arise (`_shading`: /Shading taken out of
     resource dictionaries, the shadings' colour spaces put among the colour space resources;
     `_normalise`: private keys and PDF/A-1 page /Tabs removed, graphics state opacities within a millionth
-    of 1.0 written as 1, indirect document information strings written in place;
+    of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
+    states set by Tf;
     `_colourants`: each Separation and DeviceN space replaced by its alternate space; `_forms`: the
     interactive form taken out of the catalog) and
     pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
@@ -311,6 +317,12 @@ def _recheck(
                 info_key = _normalise.indirect_info_key(f.rule, f.where, f.message)
                 if info_key is not None and _normalise.inline_info_string(pdf, info_key):
                     candidates.add((f.rule, f.where, f.message))
+            if any(_gs_font_finding(f) for f in pike_findings) and _normalise.fonts_from_graphics_states(pdf):
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _gs_font_finding(f) or f.rule == "pikepdf:text-no-font"
+                )
             if any(_alpha_finding(f) for f in pike_findings):
                 rounded = _normalise.round_alpha(pdf)
                 candidates.update(
@@ -381,6 +393,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _alpha_finding(f)
         or _colourant_finding(f)
         or _form_finding(f)
+        or _gs_font_finding(f)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None

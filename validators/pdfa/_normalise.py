@@ -16,6 +16,11 @@ below the object. Two of its refusals are about things ISO 19005 does not care a
 - a document information entry written as an indirect string: a string all the same (ISO 32000-1
   7.3.10), which pikepdf's schema wants written in place.
 
+- a font set by a graphics state parameter dictionary (/Font in an ExtGState, ISO 32000-1 Table 58),
+  which pikepdf neither follows nor checks: in the copy the font moves to the content stream's font
+  resources and a Tf follows the gs that set it, which is what the gs does, so that pikepdf checks the
+  font and the text shown with it.
+
 A copy of the document so edited (keys removed, values written as 1 or in place) is checked by
 pikepdf again; what it finds there joins what it found before.
 """
@@ -170,4 +175,90 @@ def round_alpha(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Dictionary):
             visit(obj, obj.objgen, 0)
+    return changed
+
+
+GS_FONT_MESSAGE = "fonts set by graphics state parameter dictionaries are not supported"
+_GS_FONT_PREFIX = "QujatGSFont"
+
+
+def _gs_fonts(resources: object) -> dict[str, tuple[pikepdf.Object, int | float | Decimal]]:
+    """The graphics states of *resources* that set a font: name -> (font, size)."""
+    if not isinstance(resources, pikepdf.Dictionary):
+        return {}
+    states = resources.get("/ExtGState")
+    if not isinstance(states, pikepdf.Dictionary):
+        return {}
+    found: dict[str, tuple[pikepdf.Object, int | float | Decimal]] = {}
+    for name, state in states.items():
+        entry = state.get("/Font") if isinstance(state, pikepdf.Dictionary) else None
+        if (
+            isinstance(entry, pikepdf.Array)
+            and len(entry) == 2
+            and isinstance(entry[0], pikepdf.Dictionary)
+            and isinstance(entry[1], int | float | Decimal)
+            and not isinstance(entry[1], bool)
+        ):
+            found[name] = (entry[0], entry[1])
+    return found
+
+
+def fonts_from_graphics_states(pdf: pikepdf.Pdf) -> int:
+    """Move fonts set by graphics states into Tf operators and font resources; return streams changed."""
+    changed = 0
+    targets: list[tuple[pikepdf.Object, pikepdf.Dictionary]] = []
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        if isinstance(resources, pikepdf.Dictionary):
+            targets.append((page.obj, resources))
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form":
+            resources = obj.get("/Resources")
+            if isinstance(resources, pikepdf.Dictionary):
+                targets.append((obj, resources))
+    for owner, resources in targets:
+        fonts = _gs_fonts(resources)
+        if not fonts:
+            continue
+        try:
+            content = pikepdf.parse_content_stream(pikepdf.Page(owner) if "/Contents" in owner else owner)
+        except (pikepdf.PdfError, ValueError, TypeError):
+            continue
+        font_resources = resources.get("/Font")
+        if not isinstance(font_resources, pikepdf.Dictionary):
+            if font_resources is not None:
+                continue
+            font_resources = resources["/Font"] = pikepdf.Dictionary()
+        names: dict[str, pikepdf.Name] = {}
+        rewritten: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        for instruction in content:
+            rewritten.append(instruction)
+            if (
+                not isinstance(instruction, pikepdf.ContentStreamInstruction)
+                or str(instruction.operator) != "gs"
+            ):
+                continue
+            operands = list(instruction.operands)
+            key = str(operands[0]) if len(operands) == 1 and isinstance(operands[0], pikepdf.Name) else None
+            if key not in fonts:
+                continue
+            font, size = fonts[key]
+            if key not in names:
+                names[key] = pikepdf.Name(f"/{_GS_FONT_PREFIX}{len(font_resources)}")
+                font_resources[names[key]] = font
+            rewritten.append(pikepdf.ContentStreamInstruction([names[key], size], pikepdf.Operator("Tf")))
+        if not names:
+            continue
+        data = pikepdf.unparse_content_stream(rewritten)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner["/Contents"] = pdf.make_stream(data)
+        changed += 1
+    # Only now, as a graphics state may serve several streams
+    for _owner, resources in targets:
+        states = resources.get("/ExtGState")
+        for name in _gs_fonts(resources):
+            if isinstance(states, pikepdf.Dictionary):
+                del states[name]["/Font"]
     return changed
