@@ -10,12 +10,18 @@ One verdict is made from:
   PDF/A extension schemas), in the catalog's packet and in every other metadata stream;
 - `_transparency`, the one rule (ISO 19005-2/3 6.2.10-2) that pikepdf stands in for by refusing any
   file without an OutputIntent;
-- `_fonts`, for 2u: the Unicode mapping of every font used for text (ISO 19005-2 6.2.11.7.2).
+- `_fonts`, for 2u: the Unicode mapping of every font used for text (ISO 19005-2 6.2.11.7.2);
+- `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
+  allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
+  ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
+- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8).
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
-the catalog, of UTF-16/32 packets in PDF/A-1 and of a missing OutputIntent. A finding of pikepdf's on
-an object's schema is never settled: pikepdf checks nothing below an object whose schema failed.
+the catalog, of UTF-16/32 packets in PDF/A-1 and of a missing OutputIntent, and its refusals of the
+things above. pikepdf checks nothing below an object whose schema failed, so a refusal of an object's
+schema is settled only through a second pikepdf check, of a copy of the document edited so that the
+refusal no longer arises (`_recheck`): whatever pikepdf finds there, below that object, stands.
 
 2u is checked as 2b, plus `_fonts` and a conformance claim of U (or A, which includes U).
 """
