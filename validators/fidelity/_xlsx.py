@@ -49,6 +49,13 @@ _EVENT_TAGS = [
 ] + [_SPARKLINE]
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _cell_fonts(root: etree._Element | None) -> list[str]:
     """Per cell format index (``s`` attribute), the name of its font."""
     if root is None:
@@ -319,6 +326,7 @@ def _sheet(
     shared: dict[str, str] = {}
     row_no = 0
     col_no = 0
+    row_el: etree._Element | None = None  # the row whose cells are being read
     events = etree.iterparse(
         io.BytesIO(data),
         events=("end",),
@@ -329,8 +337,9 @@ def _sheet(
     for _, el in events:
         tag = el.tag
         if tag == f"{_x}row":
-            row_no = int(el.get("r", row_no + 1))
-            col_no = 0
+            if el is not row_el:  # a row without cells still takes its place
+                row_no = _int(el.get("r"), row_no + 1)
+            row_el = None
             el.clear()
             continue
         if tag == f"{_x}mergeCell":
@@ -345,6 +354,13 @@ def _sheet(
             sparklines += 1
         if tag != f"{_x}c":
             continue
+        # A cell's end comes before its row's: the row number is taken from the parent when first seen
+        # (``r`` may be left out, rows and cells then count on from the previous ones).
+        parent = el.getparent()
+        if parent is not None and parent is not row_el:
+            row_el = parent
+            row_no = _int(parent.get("r"), row_no + 1)
+            col_no = 0
         ref = el.get("r")
         if ref is None:
             col_no += 1
