@@ -393,6 +393,24 @@ def _recheck(
     return kept, problems
 
 
+def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+    """True if pikepdf found a violation of ISO 19005 that no check of ours can settle.
+
+    Such a file fails whatever a second check would settle, so it is not made (its refusals stand in
+    the report, saying what went unchecked).
+    """
+    for f in pike_findings:
+        spec, _, clause = f.rule.partition(":")
+        if (
+            f.kind == "violation"
+            and spec == fl.spec
+            and clause not in _XMP_RULES[fl.part]
+            and not _alpha_finding(f)
+        ):
+            return True
+    return False
+
+
 def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
     return any(
         _shading_finding(f)
@@ -520,7 +538,8 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
 
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []
-    if _needs_recheck(pike_findings):
+    violated = any(f.kind is FindingKind.VIOLATION for f in findings)
+    if _needs_recheck(pike_findings) and not violated and not _rejected_anyway(fl, pike_findings):
         try:
             pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
