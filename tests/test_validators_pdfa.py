@@ -934,3 +934,14 @@ def test_font_set_by_a_graphics_state_is_checked(tmp_path: Path, pdfa1b: bytes) 
     report = _check(tmp_path, _edited(pdfa1b, edit), "1b")
     assert not report.passed
     assert any(f.rule.startswith("ISO_19005_1:6.3.") for f in report.failures), report.failures
+
+
+def test_separation_as_a_group_colour_space_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        tint = pdf.make_stream(b"{dup dup}", FunctionType=4, Domain=[0, 1], Range=[0, 1] * 3)
+        space = pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.Spot, pikepdf.Name.DeviceRGB, tint])
+        pdf.pages[0].obj.Group = pikepdf.Dictionary(
+            Type=pikepdf.Name.Group, S=pikepdf.Name.Transparency, CS=space
+        )
+
+    assert not _check(tmp_path, _edited(pdfa2b, edit), "2b").passed

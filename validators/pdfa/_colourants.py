@@ -241,6 +241,10 @@ def substitute_alternates(found: Occurrences) -> int:
         if len(space) < 3 or _alternate_components(space[2]) is None:
             continue
         target = container.stream_dict if isinstance(container, pikepdf.Stream) else container
+        if key == "/CS" and isinstance(target, pikepdf.Dictionary) and target.get("/S") == "/Transparency":
+            # A transparency group's colour space may not be a special one (ISO 32000-1 11.6.6):
+            # left in place, pikepdf's refusal stands
+            continue
         if isinstance(key, int):
             target[key] = space[2]
         else:
