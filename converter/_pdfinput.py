@@ -433,7 +433,7 @@ def _scan_page(page: pikepdf.Page) -> _PageScan:
             elif name in _TEXT_OPS:
                 has_text = True
                 if font is not None and not _font_embedded(font):
-                    unembedded.add(str(font.get("/BaseFont", "(unnamed)")).lstrip("/"))
+                    unembedded.add(_font_name(font))
             elif name == "Do" and operands:
                 xobj = _resource(resources, "/XObject", operands[0])
                 if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == "/Form":
@@ -444,13 +444,21 @@ def _scan_page(page: pikepdf.Page) -> _PageScan:
     return _PageScan(has_text=has_text, unembedded_fonts=frozenset(unembedded))
 
 
+def _font_name(font: pikepdf.Dictionary) -> str:
+    base = font.get("/BaseFont")
+    if not isinstance(base, pikepdf.Name):
+        return "(unnamed)"
+    # names are bytes; a Chinese font is often named in GBK, not UTF-8
+    return bytes(base.unparse()).decode("utf-8", "replace").lstrip("/")
+
+
 def _resource(resources: Any, kind: str, name: Any) -> Any:
     if not isinstance(resources, pikepdf.Dictionary):
         return None
     group = resources.get(kind)
     if not isinstance(group, pikepdf.Dictionary):
         return None
-    return group.get(str(name)) if isinstance(name, pikepdf.Name) else None
+    return group.get(name) if isinstance(name, pikepdf.Name) else None
 
 
 def _font_embedded(font: Any) -> bool:

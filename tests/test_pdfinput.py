@@ -191,20 +191,31 @@ def test_garbage_after_header(tmp_path: Path) -> None:
     assert err.code == "pdf_damaged"
 
 
-def test_unembedded_font_is_refused_with_a_reason(tmp_path: Path) -> None:
-    src = tmp_path / "helvetica.pdf"
+@pytest.mark.parametrize(
+    ("base_font", "raw_name", "shown"),
+    [
+        ("/Helvetica", b"/Helvetica", "Helvetica"),
+        ("/QQSong", b"/\xcb\xceSong", "Song"),  # a Chinese font named in GBK: not UTF-8
+    ],
+)
+def test_unembedded_font_is_refused_with_a_reason(
+    tmp_path: Path, base_font: str, raw_name: bytes, shown: str
+) -> None:
+    src = tmp_path / "unembedded.pdf"
     pdf = pikepdf.new()
     font = pdf.make_indirect(
         pikepdf.Dictionary(
-            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name(base_font)
         )
     )
     page = pdf.add_blank_page(page_size=(595, 842))
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Not embedded) Tj ET")
-    pdf.save(src)
+    pdf.save(src, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert len(raw_name) == len(base_font)  # same length: the cross-reference offsets stay right
+    src.write_bytes(src.read_bytes().replace(base_font.encode(), raw_name))
     err = route_error(src, tmp_path)
-    assert err.code == "fonts_not_embedded" and "Helvetica" in err.message
+    assert err.code == "fonts_not_embedded" and shown in err.message
     assert err.exit_code == ExitCode.pdfa_conversion_failed
 
 
