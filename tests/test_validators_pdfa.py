@@ -945,3 +945,43 @@ def test_separation_as_a_group_colour_space_stays_refused(tmp_path: Path, pdfa2b
         )
 
     assert not _check(tmp_path, _edited(pdfa2b, edit), "2b").passed
+
+
+# --- patterns ----------------------------------------------------------------------------------------
+
+
+def _with_tiling_pattern(base: bytes, cell: bytes, *, paint_type: int = 1) -> bytes:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pattern = pdf.make_stream(
+            cell,
+            Type=pikepdf.Name.Pattern,
+            PatternType=1,
+            PaintType=paint_type,
+            TilingType=1,
+            BBox=[0, 0, 10, 10],
+            XStep=10,
+            YStep=10,
+            Resources=pikepdf.Dictionary(),
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=pattern))
+        select = b"/Pattern cs /P0 scn" if paint_type == 1 else b"/CS0 cs 1 0 0 /P0 scn"
+        if paint_type != 1:
+            spaces = pikepdf.Dictionary(CS0=pikepdf.Array([pikepdf.Name.Pattern, pikepdf.Name.DeviceRGB]))
+            pdf.pages[0].obj.Resources.ColorSpace = spaces
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"q " + select + b" 0 0 100 100 re f Q")
+
+    return _edited(base, edit)
+
+
+def test_coloured_tiling_pattern_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    assert _check(tmp_path, _with_tiling_pattern(pdfa2b, b"1 0 0 rg 0 0 5 5 re f"), "2b").passed
+
+
+def test_tiling_pattern_cell_is_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    # The cell paints in DeviceCMYK under an sRGB OutputIntent (ISO 19005-2 6.2.4.3)
+    report = _check(tmp_path, _with_tiling_pattern(pdfa2b, b"0 0 0 1 k 0 0 5 5 re f"), "2b")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
+
+
+def test_uncoloured_tiling_pattern_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    assert not _check(tmp_path, _with_tiling_pattern(pdfa2b, b"0 0 5 5 re f", paint_type=2), "2b").passed

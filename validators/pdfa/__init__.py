@@ -44,6 +44,7 @@ from validators.pdfa import (
     _fonts,
     _forms,
     _normalise,
+    _patterns,
     _shading,
     _syntax,
     _transparency,
@@ -286,7 +287,8 @@ def _recheck(
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
     states set by Tf;
     `_colourants`: each Separation and DeviceN space replaced by its alternate space; `_forms`: the
-    interactive form taken out of the catalog) and
+    interactive form taken out of the catalog; `_patterns`: pattern colour taken out of content streams,
+    tiling patterns drawn as Form XObjects) and
     pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
     second check ran and did not make the same finding.
 
@@ -343,6 +345,19 @@ def _recheck(
                 substituted = _colourants.substitute_alternates(found) > 0
                 candidates.update(
                     (f.rule, f.where, f.message) for f in pike_findings if _colourant_finding(f)
+                )
+            if any(_patterns.is_pattern_finding(f.rule, f.message) for f in pike_findings):
+                wheres = [
+                    w for f in pike_findings if (w := _patterns.stream_where(f.rule, f.where, f.message))
+                ]
+                patterns, pattern_spaces = _patterns.hand_over_patterns(pdf, fl.part, output_intent, wheres)
+                _shading.inject_colour_spaces(pattern_spaces)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in patterns.problems)
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
+                    or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
             if any(_form_finding(f) for f in pike_findings):
                 form_problems = _forms.check_form(pdf, fl.part)
@@ -418,6 +433,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _colourant_finding(f)
         or _form_finding(f)
         or _gs_font_finding(f)
+        or _patterns.is_pattern_finding(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None

@@ -517,15 +517,8 @@ def without_shading_resources(
     Returns:
         The number of resource dictionaries changed.
     """
+    inject_colour_spaces(injections)
     changed = 0
-    for index, (resources, value) in enumerate(injections):
-        colour_spaces = resources.get("/ColorSpace")
-        if not isinstance(colour_spaces, pikepdf.Dictionary):
-            if colour_spaces is not None:
-                # A malformed /ColorSpace entry: pikepdf reports it; leave it as it is
-                continue
-            colour_spaces = resources["/ColorSpace"] = pikepdf.Dictionary()
-        colour_spaces[pikepdf.Name(f"{INJECTED_PREFIX}{index}")] = value
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) or "/Resources" not in obj:
             continue
@@ -533,6 +526,19 @@ def without_shading_resources(
         if isinstance(held, pikepdf.Dictionary) and "/Shading" in held:
             del held["/Shading"]
             changed += 1
-    # A resource dictionary directly in a page or form dictionary that is itself direct (an
-    # annotation's appearance stream is always indirect, so this covers pages and forms)
     return changed
+
+
+def inject_colour_spaces(injections: list[tuple[pikepdf.Dictionary, pikepdf.Object]]) -> None:
+    """Add each colour space to the /ColorSpace entry of its resources, for pikepdf to check."""
+    for index, (resources, value) in enumerate(injections):
+        colour_spaces = resources.get("/ColorSpace")
+        if not isinstance(colour_spaces, pikepdf.Dictionary):
+            if colour_spaces is not None:
+                # A malformed /ColorSpace entry: pikepdf reports it; leave it as it is
+                continue
+            colour_spaces = resources["/ColorSpace"] = pikepdf.Dictionary()
+        name = pikepdf.Name(f"{INJECTED_PREFIX}{index}")
+        while name in colour_spaces:
+            name = pikepdf.Name(f"{name}_")
+        colour_spaces[name] = value
