@@ -985,3 +985,24 @@ def test_tiling_pattern_cell_is_checked(tmp_path: Path, pdfa2b: bytes) -> None:
 
 def test_uncoloured_tiling_pattern_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
     assert not _check(tmp_path, _with_tiling_pattern(pdfa2b, b"0 0 5 5 re f", paint_type=2), "2b").passed
+
+
+@pytest.mark.parametrize(("family", "rule"), [("/DeviceRGB", None), ("/DeviceCMYK", "ISO_19005_2:6.2.4.3-3")])
+def test_shading_pattern(tmp_path: Path, pdfa2b: bytes, family: str, rule: str | None) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        n = 3 if family == "/DeviceRGB" else 4
+        function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0] * n, C1=[1] * n, N=1)
+        shading = pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name(family), Coords=[0, 0, 100, 0], Function=function
+        )
+        pattern = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Pattern, PatternType=2, Shading=shading)
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=pattern))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/Pattern cs /P0 scn 0 0 100 100 re f")
+
+    report = _check(tmp_path, _edited(pdfa2b, edit), "2b")
+    if rule is None:
+        assert report.passed, report.failures
+    else:
+        assert rule in _rules(report), report.failures
