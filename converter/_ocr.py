@@ -121,13 +121,14 @@ class OcrRun:
 
     Attributes:
         output: The PDF written.
-        confidence: `confidence_summary` of the words Tesseract read, or None if no hOCR was found.
+        confidence: `confidence_summary` of the words Tesseract read (zero words and pages when it
+            wrote no hOCR, as for blank pages).
         seconds: Wall time.
         stderr: ocrmypdf's log (also logged at DEBUG).
     """
 
     output: Path
-    confidence: dict[str, float | int] | None
+    confidence: dict[str, float | int]
     seconds: float
     stderr: str
 
@@ -374,9 +375,15 @@ def run_ocrmypdf(
                 returncode=run.returncode,
                 stderr=_tail(run.stderr, 20),
             )
+        # no hOCR at all: ocrmypdf found nothing to read (blank or vector-only pages)
         hocr = sorted(tmp.glob("ocrmypdf.io.*/*.hocr"))
-        return OcrRun(
-            output=dest, confidence=confidence_summary(hocr), seconds=run.seconds, stderr=run.stderr
-        )
+        confidence = confidence_summary(hocr) or {
+            "pages": 0,
+            "words": 0,
+            "mean": 0.0,
+            "median": 0.0,
+            "low_share": 0.0,
+        }
+        return OcrRun(output=dest, confidence=confidence, seconds=run.seconds, stderr=run.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
