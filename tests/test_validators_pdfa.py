@@ -873,7 +873,8 @@ def _with_form(base: bytes, *, widget_extra: dict | None = None, form_extra: dic
             )
         )
         page.Annots = pikepdf.Array([widget])
-        page.Resources = pikepdf.Dictionary()
+        if "/Resources" not in page:
+            page.Resources = pikepdf.Dictionary()
         pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=[widget], **(form_extra or {})))
 
     return _edited(base, edit)
@@ -1006,3 +1007,27 @@ def test_shading_pattern(tmp_path: Path, pdfa2b: bytes, family: str, rule: str |
         assert report.passed, report.failures
     else:
         assert rule in _rules(report), report.failures
+
+
+def test_shading_met_only_by_the_second_check_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    # With a form in the catalog pikepdf walks no page in its first check; the sh it meets in the
+    # second is one no check of ours looked at
+    data = _with_form(_with_shading(pdfa2b))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Shading" in pdf.pages[0].obj.Resources
+    report = _check(tmp_path, data, "2b")
+    assert not report.passed
+    assert "pikepdf:shading" in _rules(report), report.failures
+
+
+def test_shading_in_a_tiling_pattern_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pattern = pdf.pages[0].obj.Resources.Pattern.P0
+        function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0], C1=[1, 1, 1], N=1)
+        shading = pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 10, 0], Function=function
+        )
+        pattern.Resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(Sh0=shading))
+
+    data = _edited(_with_tiling_pattern(pdfa2b, b"/Sh0 sh"), edit)
+    assert not _check(tmp_path, data, "2b").passed

@@ -285,16 +285,15 @@ def _recheck(
     resource dictionaries, the shadings' colour spaces put among the colour space resources;
     `_normalise`: private keys and PDF/A-1 page /Tabs removed, graphics state opacities within a millionth
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
-    states set by Tf;
-    `_colourants`: each Separation and DeviceN space replaced by its alternate space; `_forms`: the
-    interactive form taken out of the catalog; `_patterns`: pattern colour taken out of content streams,
-    tiling patterns drawn as Form XObjects) and
-    pikepdf checks the copy; its new findings join the others. A refusal is settled only if that
-    second check ran and did not make the same finding.
+    states set by Tf; `_colourants`: each Separation and DeviceN space replaced by its alternate space;
+    `_forms`: the interactive form taken out of the catalog, widgets handed over; `_patterns`: pattern
+    colour taken out of content streams, tiling patterns drawn as Form XObjects) and pikepdf checks the
+    copy; its new findings join the others. A refusal is settled only if that second check ran and did
+    not make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
-        problems `_shading` found.
+        problems our checks found.
     """
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
     sh_wheres = [f.where for f in pike_findings if f.rule == _shading.SH_RULE]
@@ -397,8 +396,12 @@ def _recheck(
     known = {(f.rule, f.where, f.message) for f in pike_findings}
 
     def new(f: pikepdf.pdfa.Finding) -> bool:
-        if (f.rule, f.where, f.message) in known or f.rule == _shading.SH_RULE:
-            # The content streams are the same in both checks: their sh findings are those above
+        if (f.rule, f.where, f.message) in known:
+            return False
+        if f.rule == _shading.SH_RULE and f.where in settled_sh:
+            # A stream whose shadings `_shading` checked. Any other sh the second check meets (in a
+            # stream the first did not walk, such as a tiling pattern or a widget's appearance)
+            # stays refused
             return False
         # Colour operands counted against an alternate space that stands in for a Separation or
         # DeviceN space: pikepdf's own check, which the first check could not make, and no PDF/A rule
