@@ -22,7 +22,7 @@ from converter import BadArgsError, Converter, Flavour, OutputFileError, Profile
 from watch._dispatch import Dispatcher
 from watch._fs import Placer, default_placer, hold_lock, sweep_partials, use_private_tmp, walk_inputs
 from watch.jobs import Outcome, Processor, Target
-from watch.journal import TERMINAL, Job, JobState, Journal
+from watch.journal import ACTIVE, TERMINAL, Job, JobState, Journal
 from watch.summary import Summary, summarize, write_summary
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ class BatchOptions:
         sandbox: LibreOffice sandbox mode.
         retry_failed: Convert again the inputs an earlier run quarantined.
         max_attempts: A document whose conversion keeps being interrupted is quarantined after this.
+        broker: Broker URL: convert on ``qujat worker`` hosts through it instead of locally (see
+            `watch.distributed`); *workers* then counts documents on the broker (twice as many at once).
+        result_backend: Where workers store results (default: the Redis broker).
     """
 
     src: Path
@@ -58,6 +61,8 @@ class BatchOptions:
     sandbox: str = "auto"
     retry_failed: bool = False
     max_attempts: int = 5
+    broker: str | None = None
+    result_backend: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,6 +243,17 @@ def run_batch(
                 journal.finish(j.id, JobState.GONE, detail={"reason": "not in this run's source tree"})
         staging = state / "staging"
         remaining = len(ids) - done_before
+        if converter is None and remaining and opts.broker:
+            from watch.distributed import remote_converter
+
+            converter = remote_converter(
+                opts.broker,
+                area=state / "remote",
+                backend=opts.result_backend,
+                inflight=opts.workers,
+                stop=stop,
+                active_keys=lambda: {f"{j.sha256}-{j.profile}-{j.pdfa}" for j in journal.jobs(*ACTIVE)},
+            )
         if converter is None and remaining:
             converter = Converter(workers=opts.workers or None, sandbox=opts.sandbox)
         log.info(

@@ -183,6 +183,13 @@ def batch_main(argv: Sequence[str]) -> int:
     p.add_argument(
         "--retry-failed", action="store_true", help="convert again what an earlier run quarantined"
     )
+    p.add_argument(
+        "--broker",
+        metavar="URL",
+        help="convert on 'qujat worker' hosts through this broker (redis://host:6379/0) instead of here; "
+        "SRC and DST must be on storage every worker mounts at the same path (docs/distributed.md)",
+    )
+    p.add_argument("--result-backend", metavar="URL", help="with --broker: result store (the broker)")
     p.add_argument("--log-file", type=Path, metavar="F", help="append the log here instead of stderr")
     p.add_argument("--json-logs", action="store_true", help="log JSON lines")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
@@ -208,6 +215,8 @@ def batch_main(argv: Sequence[str]) -> int:
             timeout_s=args.timeout,
             sandbox=args.sandbox,
             retry_failed=args.retry_failed,
+            broker=args.broker,
+            result_backend=args.result_backend,
         )
         stop = threading.Event()
         old = _graceful(stop, "finishing the documents in hand; run the same command again to resume")
