@@ -269,7 +269,7 @@ def bench_naive(docs: list[Doc], out: Path, *, soffice: str, timeout_s: float) -
             code, tail = run_group(cmd, timeout_s=timeout_s)
             if code is None:
                 errors.append(f"{ext}: timed out after {timeout_s:.0f}s")
-                # A killed soffice leaves its profile lock behind; the next start would stall on it.
+                # A killed soffice can leave its profile's lock file behind: clear it for the next start.
                 (profile / ".lock").unlink(missing_ok=True)
             elif not outputs_ok(out / f"{doc.staged.stem}.{ext}"):
                 last = tail.splitlines()[-1] if tail else ""
@@ -511,6 +511,18 @@ def ratios(rows: dict[str, dict[str, float | int]]) -> dict[str, float | None]:
     return out
 
 
+def ratios_per_repeat(runs: dict[str, list[Run]]) -> dict[str, list[float]]:
+    """The ratios within each repeat: its methods ran minutes apart, so under similar load."""
+    q = runs.get("qujat", [])
+    out = {}
+    for other, rs in runs.items():
+        if other != "qujat" and q:
+            out[f"{other.replace('-', '_')}_over_qujat"] = [
+                round(o.wall_s / r.wall_s, 2) for o, r in zip(rs, q, strict=False) if r.wall_s
+            ]
+    return out
+
+
 def table(rows: dict[str, dict[str, float | int]], rat: dict[str, float | None], cpus: int) -> str:
     lines = [f"{'method':<13} {'files':>5} {'succeeded':>9} {'wall s':>9} {'s/file':>8}"]
     for method, r in rows.items():
@@ -618,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = summarise(runs, len(docs))
     rat = ratios(rows)
     host["load_avg_at_end"] = os.getloadavg()
-    report.update({"results": rows, "ratios": rat})
+    report.update({"results": rows, "ratios": rat, "ratios_per_repeat": ratios_per_repeat(runs)})
     report["runs"] = {m: [{"wall_s": round(r.wall_s, 3), "succeeded": r.succeeded, "notes": r.notes,
                            "files": [asdict(o) for o in r.outcomes]} for r in rs] for m, rs in runs.items()}
     (out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
