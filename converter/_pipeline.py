@@ -34,6 +34,7 @@ from converter.options import ConvertOptions, Flavour, OdfDialect
 from converter.postprocess import make_pdfa
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
 from validators import ValidationReport, validate_odf, validate_pdfa
+from validators.fidelity import ReviewPolicy, compare_files
 from validators.inputs import DocKind, InputFormat, InputReport, check_input
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ _ENGINE_SUFFIX = {
 # first line 1; column types left to detection.
 _CSV_FILTER = "Text - txt - csv (StarCalc)"
 _ENGINE_RETRIES = 1
+# Outcomes whose outputs were placed: the document is converted, perhaps with a flag for review.
+_CONVERTED = (ExitCode.ok, ExitCode.invalid_output, ExitCode.fidelity_below_threshold)
 
 
 class _Stop(Exception):
@@ -133,6 +136,7 @@ def _run(job: _Job, pool: EnginePool | None, qujat_versions: dict[str, str]) -> 
                 )
             produced = _convert(job, pool)
             staged = _postprocess(job, produced)
+            _fidelity(job, staged)
             _route(job, staged)
             code, message = _verdict(job)
         except _Stop as stop:
@@ -430,6 +434,30 @@ def _route(job: _Job, staged: list[_Staged]) -> None:
         job.stage("route", t)
 
 
+def _fidelity(job: _Job, staged: list[_Staged]) -> None:
+    """Compare the source with each output that passed its gate; every loss or change is a finding."""
+    outputs = {s.fmt: s.path for s in staged if s.passed}
+    if not outputs or not job.opts.fidelity:
+        return
+    t = time.monotonic()
+    try:
+        already = {f.code for f in job.findings}  # identification reported macros and external content
+        # compare_files never raises: what it cannot read or compare comes back as a finding.
+        for f in compare_files(job.src, outputs, profile=job.opts.profile.value):
+            if f.code in already:
+                continue
+            job.find(
+                f.code,
+                Severity(str(f.severity)),
+                f.message,
+                where=f.where,
+                source_value=f.source_value,
+                output_value=f.output_value,
+            )
+    finally:
+        job.stage("fidelity", t)
+
+
 def _verdict(job: _Job) -> tuple[ExitCode, str]:
     if job.quarantined:
         return (
@@ -439,13 +467,15 @@ def _verdict(job: _Job) -> tuple[ExitCode, str]:
     if any(not o.valid for o in job.outputs):
         return ExitCode.invalid_output, f"{job.src.name}: an ODF output failed validation"
     names = ", ".join(o.path.name for o in job.outputs)
+    if (job.opts.review_policy or ReviewPolicy()).needs_review(job.findings):
+        return ExitCode.fidelity_below_threshold, f"{job.src.name} → {names}; needs review (see its findings)"
     return ExitCode.ok, f"{job.src.name} → {names}"
 
 
 def _finish(job: _Job, code: ExitCode, message: str, qujat_versions: dict[str, str]) -> ConversionResult:
     job.timings["total"] = time.monotonic() - job.t0
     inp = job.inp
-    converted = code in (ExitCode.ok, ExitCode.invalid_output) and bool(job.outputs)
+    converted = code in _CONVERTED and bool(job.outputs)
     result = ConversionResult(
         input=job.src,
         status=Status.CONVERTED if converted else Status.QUARANTINED,

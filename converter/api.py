@@ -109,6 +109,8 @@ class Converter:
             "limits": self.defaults.limits,
             "write_report": self.defaults.write_report,
             "output_stem": self.defaults.output_stem,
+            "fidelity": self.defaults.fidelity,
+            "review_policy": self.defaults.review_policy,
         }
         unknown = set(overrides) - set(base)
         if unknown:

@@ -22,15 +22,17 @@ from typing import TextIO
 
 from converter import _logging
 from converter.api import Converter
-from converter.exceptions import BadArgsError, ExitCode, InputFileError, QujatError
+from converter.exceptions import BadArgsError, ConfigError, ExitCode, InputFileError, QujatError
 from converter.result import ConversionResult, Status
+from validators.fidelity import ReviewPolicy
 
 log = logging.getLogger(__name__)
 
 _EPILOG = """\
 exit codes: 0 ok, 1 bad arguments, 2 input unreadable/unknown/damaged/unsafe, 3 missing dependency,
 4 an ODF output failed validation, 5 output exists or cannot be written, 7 engine failed or timed out,
-8 encrypted or rights-protected input, 10 PDF/A validation failed, 15 other error, 130 interrupted.
+8 encrypted or rights-protected input, 9 invalid review policy, 10 PDF/A validation failed,
+11 converted but needs review (fidelity findings over the policy), 15 other error, 130 interrupted.
 With several inputs, the exit code is that of the first input (in argument order) that failed.
 """
 
@@ -116,6 +118,13 @@ def _parser(plugins: dict[str, metadata.EntryPoint]) -> argparse.ArgumentParser:
         default="auto",
         help="run LibreOffice in a bubblewrap sandbox: auto (where it starts), require, off",
     )
+    c.add_argument(
+        "--review-policy",
+        type=Path,
+        metavar="TOML",
+        help="which findings send a document to review (exit 11); see docs/fidelity.md",
+    )
+    c.add_argument("--no-fidelity", action="store_true", help="skip comparing sources with outputs")
     c.add_argument("--json", action="store_true", help="print one JSON report per input (JSON lines)")
     c.add_argument("--json-logs", action="store_true", help="log to stderr as JSON lines")
     c.add_argument("-v", "--verbose", action="count", default=0, help="more logging; -vv for engine output")
@@ -164,6 +173,8 @@ def _line(r: ConversionResult) -> str:
             parts.append(f"{o.path}{label}")
         warn = sum(1 for f in r.findings if f.severity != "info")
         extra = f"  [{warn} finding(s), see {r.report_path}]" if warn else ""
+        if r.exit_code is ExitCode.fidelity_below_threshold:
+            extra = f"  [NEEDS REVIEW: {warn} finding(s), see {r.report_path}]"
         return f"converted    {r.input} → {', '.join(parts)}  {secs:.1f}s{extra}"
     reason = next((f.code for f in r.findings if f.severity == "error"), r.exit_code.name)
     return f"quarantined  {r.input}  [{reason}] {r.message}"
@@ -178,6 +189,12 @@ def _convert(args: argparse.Namespace) -> int:
     workers = args.workers or min(os.cpu_count() or 1, len(args.inputs))
     if workers < 1:
         raise BadArgsError("--workers must be at least 1")
+    policy = None
+    if args.review_policy is not None:
+        try:
+            policy = ReviewPolicy.from_toml(args.review_policy)
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"cannot use the review policy {args.review_policy}: {e}") from e
     progress = _Progress(
         len(args.inputs), sys.stderr, sys.stderr.isatty() and not args.quiet and not args.json
     )
@@ -192,6 +209,8 @@ def _convert(args: argparse.Namespace) -> int:
         output_dir=args.out,
         timeout_s=args.timeout,
         overwrite=args.overwrite,
+        fidelity=not args.no_fidelity,
+        review_policy=policy,
     ) as conv:
         for r in conv.convert_many(args.inputs):
             progress.clear()

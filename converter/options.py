@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from validators.fidelity import ReviewPolicy
 from validators.inputs import InputLimits
 from validators.pdfa import Flavour
 
@@ -45,6 +46,8 @@ class ConvertOptions:
         limits: Input size and zip limits.
         write_report: Write ``<stem>.qujat.json`` beside the outputs.
         output_stem: The name outputs and the report take (default: the input's stem).
+        fidelity: Compare the source with each output and report losses (default on).
+        review_policy: Which findings send a document to review (exit 11); default `ReviewPolicy()`.
     """
 
     profile: Profile = Profile.FINAL
@@ -57,6 +60,8 @@ class ConvertOptions:
     limits: InputLimits = field(default_factory=InputLimits)
     write_report: bool = True
     output_stem: str | None = None
+    fidelity: bool = True
+    review_policy: ReviewPolicy | None = None
 
     @classmethod
     def make(
@@ -72,6 +77,8 @@ class ConvertOptions:
         limits: InputLimits | None = None,
         write_report: bool = True,
         output_stem: str | None = None,
+        fidelity: bool = True,
+        review_policy: ReviewPolicy | None = None,
     ) -> ConvertOptions:
         """Build options from plain values, rejecting unknown choices with a clear ValueError."""
         try:
@@ -97,4 +104,6 @@ class ConvertOptions:
             limits=limits or InputLimits(),
             write_report=write_report,
             output_stem=output_stem,
+            fidelity=fidelity,
+            review_policy=review_policy,
         )

@@ -107,7 +107,7 @@ def test_working_and_archive_profiles(engine, sample, tmp_path: Path) -> None:
     assert sheet.ok and [o.format for o in sheet.outputs] == ["ods"]
     deck = engine.convert(sample("presentation"), output_dir=tmp_path / "w", profile="working")
     assert deck.ok and [o.format for o in deck.outputs] == ["odp"]
-    arch = engine.convert(sample("memo-en"), output_dir=tmp_path / "a", profile="archive")
+    arch = engine.convert(sample("letter-en"), output_dir=tmp_path / "a", profile="archive")
     assert arch.ok and [o.format for o in arch.outputs] == ["pdf"]
     assert not list((tmp_path / "a").glob("*.odt"))
 
@@ -115,9 +115,13 @@ def test_working_and_archive_profiles(engine, sample, tmp_path: Path) -> None:
 def test_document_with_comments_and_tracked_changes(engine, sample, tmp_path: Path) -> None:
     # LibreOffice's -nogui packages crash loading such a document over UNO; set-up installs the full ones.
     r = engine.convert(sample("memo-en"), output_dir=tmp_path)
-    assert r.ok, r.findings
+    # Converted, but a final with tracked changes and comments goes to review (exit 11), outputs listed.
+    assert r.status is Status.CONVERTED and r.exit_code is ExitCode.fidelity_below_threshold
+    assert {"tracked_changes_in_final", "comments_in_final"} <= {f.code for f in r.findings}
     content = zipfile.ZipFile(r.output("odt").path).read("content.xml").decode()
     assert "office:annotation" in content and "text:tracked-changes" in content
+    working = engine.convert(sample("memo-en"), output_dir=tmp_path / "w", profile="working")
+    assert working.ok, working.findings  # still being edited: changes and comments are expected
 
 
 @pytest.mark.parametrize(

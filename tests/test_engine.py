@@ -78,7 +78,7 @@ def _pids_alive(pids: list[int]) -> list[int]:
 def test_hang_times_out_worker_replaced_next_converts(sample, tmp_path: Path, fake_outputs) -> None:
     # Both attempts on the first document hang (it is retried once on a fresh worker), the next is fine.
     plan = _plan(tmp_path, fake_outputs, ["hang", "hang", "ok"])
-    with Converter(workers=1, engine=FakeEngine(plan), timeout_s=1.5, profile="working") as c:
+    with Converter(workers=1, engine=FakeEngine(plan), timeout_s=1.5, profile="working", fidelity=False) as c:
         first_pids = c.pool.worker_pids()
         hung = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
         assert hung.status is Status.QUARANTINED and hung.exit_code is ExitCode.child_process_error
@@ -91,14 +91,14 @@ def test_hang_times_out_worker_replaced_next_converts(sample, tmp_path: Path, fa
 
 def test_crash_is_retried_once_on_a_fresh_worker(sample, tmp_path: Path, fake_outputs) -> None:
     plan = _plan(tmp_path, fake_outputs, ["crash", "ok"])
-    with Converter(workers=1, engine=FakeEngine(plan), profile="working") as c:
+    with Converter(workers=1, engine=FakeEngine(plan), profile="working", fidelity=False) as c:
         r = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
         assert r.ok and r.engine["attempts"] == 2
 
 
 def test_crash_twice_quarantines(sample, tmp_path: Path, fake_outputs) -> None:
     plan = _plan(tmp_path, fake_outputs, ["crash", "crash"])
-    with Converter(workers=1, engine=FakeEngine(plan), profile="working") as c:
+    with Converter(workers=1, engine=FakeEngine(plan), profile="working", fidelity=False) as c:
         r = c.convert(sample("letter-en"), output_dir=tmp_path / "out")
         assert r.exit_code is ExitCode.child_process_error and r.findings[-1].code == "engine_crashed"
         assert not (tmp_path / "out" / "letter-english.odt").exists()
@@ -106,7 +106,9 @@ def test_crash_twice_quarantines(sample, tmp_path: Path, fake_outputs) -> None:
 
 def test_workers_recycled_after_max_jobs(sample, tmp_path: Path, fake_outputs) -> None:
     plan = _plan(tmp_path, fake_outputs, [])
-    with Converter(workers=1, engine=FakeEngine(plan), profile="working", max_jobs_per_worker=2) as c:
+    with Converter(
+        workers=1, engine=FakeEngine(plan), profile="working", max_jobs_per_worker=2, fidelity=False
+    ) as c:
         for _ in range(5):
             assert c.convert(sample("letter-en"), output_dir=tmp_path / "out", overwrite=True).ok
         assert c.pool.restarts == 2  # started for jobs 1, 3 and 5
