@@ -27,6 +27,7 @@ import pikepdf
 from converter._engine.pool import EngineJob, EnginePool, EngineResult
 from converter._engine.worker import DocumentRejected, EngineError, EngineStartFailed
 from converter._logging import document
+from converter._pdfinput import PdfRouteError, pdf_to_pdfa
 from converter.exceptions import ExitCode
 from converter.files import atomic_writer, place_file, sha256_file
 from converter.odffix import repair_strict_odf
@@ -130,6 +131,12 @@ def _run(job: _Job, pool: EnginePool | None, qujat_versions: dict[str, str]) -> 
         try:
             _identify(job)
             _plan(job)
+            assert job.inp is not None
+            if job.inp.kind in (DocKind.PDF, DocKind.IMAGE):
+                # PDFs and images: OCR where there is no text, PDF/A, the gate; no LibreOffice.
+                _route(job, [_pdf_route(job, pool)])
+                code, message = _verdict(job)
+                return _finish(job, code, message, qujat_versions)
             if pool is None:
                 raise _Stop(
                     ExitCode.missing_dependency, "engine_missing", "no conversion engine is available"
@@ -175,29 +182,34 @@ def _identify(job: _Job) -> None:
         raise _Stop(
             code, reason.rule.removeprefix("input:").replace("-", "_"), f"{job.src.name}: {reason.message}"
         )
-    if inp.kind in (DocKind.PDF, DocKind.IMAGE):
+    if inp.kind in (DocKind.PDF, DocKind.IMAGE) and "pdf" not in job.opts.profile.targets:
         raise _Stop(
             ExitCode.input_file,
             "unsupported_input",
-            f"{job.src.name}: {inp.format.value.upper()} input goes through the OCR path, which this version "
-            "does not provide yet",
+            f"{job.src.name}: a {inp.format.value.upper()} input has no ODF target; use the final or archive "
+            "profile to make it PDF/A",
         )
 
 
 def _plan(job: _Job) -> None:
-    """Fail before any work if an output exists and overwriting was not asked for."""
-    if job.opts.overwrite:
-        return
+    """Fail before any work if an output would be the input itself, or exists without overwrite."""
+    assert job.inp is not None
     stem = job.stem
     exts = []
-    if "odf" in job.opts.profile.targets:
-        assert job.inp is not None
+    if "odf" in job.opts.profile.targets and job.inp.kind not in (DocKind.PDF, DocKind.IMAGE):
         exts.append(_ODF_EXT.get(job.inp.kind.value, "odt"))
     if "pdf" in job.opts.profile.targets:
         exts.append("pdf")
     for ext in exts:
         p = job.out_dir / f"{stem}.{ext}"
-        if p.exists():
+        if p.exists() and p.resolve() == job.src.resolve():
+            # x.pdf converted beside itself: even with overwrite, the original must never be replaced.
+            raise _Stop(
+                ExitCode.file_access_error,
+                "output_is_input",
+                f"{p} would replace the input itself; choose another output folder (--out)",
+            )
+        if p.exists() and not job.opts.overwrite:
             raise _Stop(
                 ExitCode.file_access_error,
                 "output_exists",
@@ -363,6 +375,55 @@ def _make_pdfa(job: _Job, raw_pdf: Path, odf_path: Path | None) -> _Staged:
         report=report,
         passed=report.passed,
     )
+
+
+def _pdf_route(job: _Job, pool: EnginePool | None) -> _Staged:
+    """PDF and image inputs through `converter._pdfinput`; its own checks stand in for fidelity."""
+    assert job.inp is not None
+    dest = job.staging / f"{job.stem}.pdf"
+    t = time.monotonic()
+    try:
+        r = pdf_to_pdfa(
+            job.src,
+            dest,
+            input_format=job.inp.format.value,
+            flavour=job.opts.pdfa.value,
+            # OCR of a dense page in three languages takes far longer than LibreOffice's load and store.
+            timeout_s=max(job.opts.timeout_s, 600.0),
+            work_dir=job.staging / "pdfroute",
+            producer="qujat",
+            # Several documents at once: one CPU each, instead of every document taking every CPU.
+            jobs=1 if pool is not None and pool.size > 1 else None,
+        )
+    except PdfRouteError as e:
+        for code, severity, message in e.findings:
+            if not any(f.code == code for f in job.findings):
+                job.find(code, Severity(severity), message)
+        if e.candidate is not None and e.report is not None:  # not PDF/A: keep the candidate aside
+            e.candidate.rename(dest)
+            _pdfa_failed(job, e.report)
+            return _Staged(path=dest, fmt="pdf", flavour=None, report=e.report, passed=False)
+        raise _Stop(e.exit_code, e.code, f"{job.src.name}: {e.message}") from e
+    finally:
+        job.stage("pdf_route", t)
+    for k, v in r.timings.items():
+        job.timings[f"pdf_route_{k}"] = v
+    job.engine = {"name": "ocrmypdf" if r.ocr_pages else "pikepdf", "route": r.route, **r.tools}
+    for code, severity, message in r.findings:
+        if not any(f.code == code for f in job.findings):  # identification already notes signatures
+            job.find(code, Severity(severity), message)
+    if r.ocr_pages:
+        job.find(
+            "ocr_applied",
+            Severity.INFO,
+            f"{r.ocr_pages} of {r.pages} page(s) OCR'd; {r.text_pages_after} page(s) have text",
+            source_value=r.pages,
+            output_value=r.text_pages_after,
+        )
+        job.metadata["ocr_confidence"] = r.ocr_confidence
+    if "odf" in job.opts.profile.targets:
+        job.find("odf_not_made", Severity.INFO, "a PDF or image input has no ODF output; PDF/A only")
+    return _Staged(path=dest, fmt="pdf", flavour=r.flavour, report=r.validation, passed=True)
 
 
 def _pdfa_failed(job: _Job, report: ValidationReport) -> None:

@@ -191,3 +191,26 @@ def test_full_disk_is_retryable(engine, sample, tmp_path: Path, monkeypatch: pyt
     r = engine.convert(sample("letter-ru"), output_dir=tmp_path)
     assert r.reason == "disk_full" and r.retryable and r.exit_code is ExitCode.file_access_error
     assert not list(tmp_path.glob("*.odt")) and not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.ocr
+def test_scans_and_pdfs_through_convert(engine, tmp_path: Path) -> None:
+    from tests.test_pdfinput import born_digital_pdf, render_scan, word_recall
+
+    text = "Құрметті әріптестер, мұрағат құжаттары сканерленді. Уважаемые коллеги."
+    scan = render_scan(text, tmp_path / "скан.png")
+    born = born_digital_pdf(tmp_path / "born.pdf")
+    out = tmp_path / "out"
+    results = {r.input.name: r for r in engine.convert_many([scan, born], output_dir=out, profile="archive")}
+    r_scan, r_born = results["скан.png"], results["born.pdf"]
+    assert r_scan.ok and r_born.ok, (r_scan.findings, r_born.findings)
+    for r in (r_scan, r_born):
+        pdf = r.output("pdf")
+        assert pdf.pdfa_flavour == "2b" and validate_pdfa(pdf.path, "2b").passed
+    assert any(f.code == "ocr_applied" for f in r_scan.findings) and r_scan.metadata["ocr_confidence"]
+    assert word_recall(text, _pdf_text(r_scan.output("pdf").path)) >= 0.9
+    assert r_born.engine["route"] == "born_digital"
+    # Converted beside itself, a PDF must never replace its input, overwrite or not.
+    before = born.read_bytes()
+    same = engine.convert(born, output_dir=tmp_path, profile="archive", overwrite=True)
+    assert same.reason == "output_is_input" and born.read_bytes() == before

@@ -237,6 +237,11 @@ class EnginePool:
             self.failures += 1
 
     @property
+    def size(self) -> int:
+        """The number of worker slots."""
+        return len(self._slots)
+
+    @property
     def restarts(self) -> int:
         """How many times a worker was started beyond the first start of each slot."""
         return max(0, self.starts - len(self._slots))
