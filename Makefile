@@ -15,7 +15,11 @@ APT_PACKAGES := \
 	python3-uno python3-venv python3-pip bubblewrap \
 	ghostscript tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng \
 	qpdf poppler-utils fontconfig \
-	fonts-dejavu-core fonts-noto-core fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea
+	fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-liberation2 fonts-crosextra-carlito \
+	fonts-crosextra-caladea \
+	chromium redis-server
+# chromium: the review page is tested in a real browser; redis-server: the Celery broker in tests
+# (never enabled as a service by qujat; tests start their own on a loopback port).
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
