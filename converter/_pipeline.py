@@ -26,10 +26,10 @@ import pikepdf
 
 from converter._engine.pool import EngineJob, EnginePool, EngineResult
 from converter._engine.worker import DocumentRejected, EngineError, EngineStartFailed
-from converter._logging import document
 from converter._pdfinput import PdfRouteError, pdf_to_pdfa
 from converter.exceptions import ExitCode
 from converter.files import atomic_writer, place_file, sha256_file
+from converter.logs import document
 from converter.odffix import repair_strict_odf
 from converter.options import ConvertOptions, Flavour, OdfDialect
 from converter.postprocess import make_pdfa

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from converter import _logging
+from converter import logs
 from converter.api import Converter
 from converter.exceptions import BadArgsError, ConfigError, ExitCode, InputFileError, QujatError
 from converter.result import ConversionResult, Status
@@ -245,7 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from converter import doctor
 
         return doctor.run()
-    _logging.configure(verbosity=args.verbose, json_logs=args.json_logs)
+    level = logging.WARNING if args.verbose <= 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
+    logs.configure(level=level, json_logs=args.json_logs)
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         return _convert(args)

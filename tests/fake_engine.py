@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,33 @@ class FakeEngine:
 
     def command(self, workdir: Path, pipe: str) -> tuple[list[str], str]:
         return [sys.executable, __file__, str(self.plan)], str(workdir)
+
+
+def fake_outputs(folder: Path) -> tuple[Path, Path]:
+    """A valid ODT and a plain PDF for the fake engine to hand back."""
+    folder.mkdir(parents=True, exist_ok=True)
+    odt = folder / "fake.odt"
+    import pikepdf
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text="fake"))
+    doc.save(str(odt))
+    # odfpy's manifest lacks the manifest:version ODF 1.2 requires; the engine's output would have it.
+    raw = odt.with_suffix(".raw")
+    odt.rename(raw)
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(odt, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
+            zout.writestr(info, data)
+    pdf = folder / "fake.pdf"
+    p = pikepdf.new()
+    p.add_blank_page()
+    p.save(pdf)
+    return odt, pdf
 
 
 def _next_behaviour(plan: dict) -> str:

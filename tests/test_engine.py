@@ -13,40 +13,20 @@ import subprocess
 import sys
 import textwrap
 import time
-import zipfile
 from pathlib import Path
 
-import pikepdf
 import pytest
-from odf.opendocument import OpenDocumentText
-from odf.text import P
 
 from converter import Converter, ExitCode, Status
 from converter._engine.profile import registry_xml
 from tests.conftest import REPO, descendants, soffice_pids
 from tests.fake_engine import FakeEngine
+from tests.fake_engine import fake_outputs as make_fake_outputs
 
 
 @pytest.fixture
 def fake_outputs(tmp_path: Path) -> tuple[Path, Path]:
-    odt = tmp_path / "fake.odt"
-    doc = OpenDocumentText()
-    doc.text.addElement(P(text="fake"))
-    doc.save(str(odt))
-    # odfpy's manifest lacks the manifest:version that ODF 1.2 requires; the engine's output would have it.
-    raw = odt.with_suffix(".raw")
-    odt.rename(raw)
-    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(odt, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "META-INF/manifest.xml":
-                data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
-            zout.writestr(info, data)
-    pdf = tmp_path / "fake.pdf"
-    p = pikepdf.new()
-    p.add_blank_page()
-    p.save(pdf)
-    return odt, pdf
+    return make_fake_outputs(tmp_path / "fake")
 
 
 def _plan(tmp_path: Path, outputs: tuple[Path, Path], jobs: list[str]) -> Path:

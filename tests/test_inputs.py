@@ -157,7 +157,8 @@ def test_external_references_noted(tmp_path: Path) -> None:
     )
     doc = z.read("word/document.xml").replace(
         b"<w:body>",
-        b'<w:body><w:p><w:r><w:instrText> INCLUDEPICTURE "http://127.0.0.1/x.png" \\d </w:instrText></w:r></w:p>',
+        b"<w:body><w:p><w:r><w:instrText>"
+        b' INCLUDEPICTURE "http://127.0.0.1/x.png" \\d </w:instrText></w:r></w:p>',
         1,
     )
     src = _rezip(

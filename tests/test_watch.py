@@ -21,15 +21,12 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pikepdf
 import pytest
-from odf.opendocument import OpenDocumentText
-from odf.text import P
 
 from converter import Converter, ExitCode, Profile, place_file
 from converter.cli import main as qujat_main
 from tests.conftest import REPO
-from tests.fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine, fake_outputs
 from watch import Daemon, JobState, Journal, load_config
 from watch._fs import free_name, is_ignored, lock_file_beside, move_durably, sweep_partials
 from watch.batch import BatchOptions, run_batch
@@ -86,29 +83,6 @@ def converted_events(db: Path) -> dict[int, int]:
     with sqlite3.connect(db, timeout=30) as c:
         rows = c.execute("SELECT job_id, COUNT(*) FROM events WHERE event = 'converted' GROUP BY job_id")
         return {r[0]: r[1] for r in rows}
-
-
-def fake_outputs(folder: Path) -> tuple[Path, Path]:
-    """A valid ODT and a plain PDF for the fake engine to hand back."""
-    folder.mkdir(parents=True, exist_ok=True)
-    odt = folder / "fake.odt"
-    doc = OpenDocumentText()
-    doc.text.addElement(P(text="fake"))
-    doc.save(str(odt))
-    # odfpy's manifest lacks the manifest:version ODF 1.2 requires; the engine's output would have it.
-    raw = odt.with_suffix(".raw")
-    odt.rename(raw)
-    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(odt, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "META-INF/manifest.xml":
-                data = data.replace(b"<manifest:manifest ", b'<manifest:manifest manifest:version="1.2" ', 1)
-            zout.writestr(info, data)
-    pdf = folder / "fake.pdf"
-    p = pikepdf.new()
-    p.add_blank_page()
-    p.save(pdf)
-    return odt, pdf
 
 
 @pytest.fixture
