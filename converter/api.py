@@ -32,6 +32,8 @@ class Converter:
         workers: Worker processes, each with its own soffice (default: CPU count).
         max_jobs_per_worker: Recycle a worker after this many documents (bounds memory).
         max_rss_mb: Recycle a worker whose soffice grows past this (0: never).
+        memory_limit_mb: Hard address-space limit of each soffice (0: none); a document that needs more
+            fails with ``engine_crashed`` instead of exhausting the machine.
         sandbox: ``"auto"`` (bubblewrap where it starts), ``"require"`` or ``"off"``.
         odf_dialect: ``"strict"`` ODF 1.3 (default) or LibreOffice's ``"extended"`` dialect.
         engine: Replace the engine (tests pass a fake that hangs or crashes).
@@ -54,6 +56,7 @@ class Converter:
         workers: int | None = None,
         max_jobs_per_worker: int = 200,
         max_rss_mb: int = 2048,
+        memory_limit_mb: int = 4096,
         sandbox: str = "auto",
         odf_dialect: str = "strict",
         engine: Engine | None = None,
@@ -63,7 +66,7 @@ class Converter:
         self.defaults = ConvertOptions.make(odf_dialect=odf_dialect, **defaults)
         self.workers = workers or os.cpu_count() or 1
         if engine is None:
-            lo = LibreOffice(sandbox=sandbox, odf_dialect=odf_dialect)
+            lo = LibreOffice(sandbox=sandbox, odf_dialect=odf_dialect, memory_limit_mb=memory_limit_mb)
             if not Path(lo.soffice).exists():
                 raise MissingDependencyError(
                     "LibreOffice is not installed (no soffice.bin found)",

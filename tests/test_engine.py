@@ -219,3 +219,14 @@ def test_cached_profile_cannot_weaken_hardening(tmp_path: Path, monkeypatch: pyt
     written = (tmp_path / "w" / "profile" / "user" / "registrymodifications.xcu").read_text()
     assert written == registry_xml() and "tampered" not in written
     assert (tmp_path / "w" / "profile" / "user" / "extensions").is_dir()  # the rest of the template is used
+
+
+@pytest.mark.soffice
+def test_soffice_memory_is_bounded() -> None:
+    with Converter(workers=1, memory_limit_mb=3072) as c:
+        c.wait_ready()
+        (worker,) = c.pool.worker_pids()
+        (soffice,) = descendants(worker) & soffice_pids()
+        limits = Path(f"/proc/{soffice}/limits").read_text()
+    line = next(ln for ln in limits.splitlines() if ln.startswith("Max address space"))
+    assert line.split()[3] == str(3072 * 1024 * 1024)

@@ -84,6 +84,8 @@ class LibreOffice:
         sandbox: ``"auto"`` (sandbox if bwrap works), ``"require"`` or ``"off"``.
         odf_dialect: ``"strict"`` (ODF 1.3) or ``"extended"`` (LibreOffice's default dialect).
         startup_timeout_s: Time allowed for soffice to start accepting UNO connections.
+        memory_limit_mb: Address-space limit of each soffice (0: none). LibreOffice reserves about 1 GiB
+            converting ordinary documents.
     """
 
     soffice: str = SOFFICE_BIN
@@ -91,6 +93,7 @@ class LibreOffice:
     sandbox: str = "auto"
     odf_dialect: str = "strict"
     startup_timeout_s: float = 90.0
+    memory_limit_mb: int = 4096
     name: str = "libreoffice"
 
     @property
@@ -161,6 +164,8 @@ class LibreOffice:
             pipe,
             "--startup-timeout",
             str(self.startup_timeout_s),
+            "--memory-limit-mb",
+            str(self.memory_limit_mb),
         ]
         if not sandboxed:
             return worker, root

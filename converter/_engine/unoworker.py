@@ -23,6 +23,7 @@ import argparse
 import ctypes
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -69,6 +70,18 @@ def _die_with_parent() -> None:
     # soffice.bin must not outlive this script even when it is SIGKILLed (outside a sandbox there is
     # no PID namespace to collapse).
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_MEMORY_LIMIT_MB = 0
+
+
+def _soffice_preexec() -> None:
+    _die_with_parent()
+    if _MEMORY_LIMIT_MB:
+        # A bound on address space: a decompression-bomb image or an absurd sheet makes this soffice fail
+        # its allocations (and crash, which the parent contains) instead of exhausting the machine.
+        limit = _MEMORY_LIMIT_MB * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _props(**kwargs: Any) -> tuple[PropertyValue, ...]:
@@ -124,7 +137,7 @@ class Engine:
             stdin=subprocess.DEVNULL,
             stdout=sys.stderr,
             stderr=sys.stderr,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_soffice_preexec,
         )
 
     def _connect(self, timeout: float) -> Any:
@@ -307,7 +320,10 @@ def main() -> int:
     ap.add_argument("--profile-url", required=True)
     ap.add_argument("--pipe", required=True)
     ap.add_argument("--startup-timeout", type=float, default=60.0)
+    ap.add_argument("--memory-limit-mb", type=int, default=0)
     args = ap.parse_args()
+    global _MEMORY_LIMIT_MB
+    _MEMORY_LIMIT_MB = args.memory_limit_mb
     _die_with_parent()
     # Keep the real stdout as the protocol channel and point fd 1 at stderr.
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
