@@ -22,7 +22,7 @@ from converter import BadArgsError, Converter, Flavour, OutputFileError, Profile
 from watch._dispatch import Dispatcher
 from watch._fs import Placer, default_placer, hold_lock, sweep_partials, use_private_tmp, walk_inputs
 from watch.jobs import Outcome, Processor, Target
-from watch.journal import ACTIVE, TERMINAL, Job, JobState, Journal
+from watch.journal import TERMINAL, Job, JobState, Journal
 from watch.summary import Summary, summarize, write_summary
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,9 @@ def run_batch(
                 backend=opts.result_backend,
                 inflight=opts.workers,
                 stop=stop,
-                active_keys=lambda: {f"{j.sha256}-{j.profile}-{j.pdfa}" for j in journal.jobs(*ACTIVE)},
+                active_keys=lambda: {
+                    f"{j.sha256}-{j.profile}-{j.pdfa}" for j in journal.jobs(JobState.CONVERTED)
+                },
             )
         if converter is None and remaining:
             converter = Converter(workers=opts.workers or None, sandbox=opts.sandbox)

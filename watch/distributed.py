@@ -429,8 +429,10 @@ class RemoteConverter:
         backend: Result store URL (default: `default_backend`).
         inflight: Reported as ``workers``: the batch keeps twice this many documents on the broker.
         stop: Set when the batch is stopping: waits end at once and the documents go back to its queue.
-        active_keys: Keys still needed by unfinished jobs; `close` and the start-up sweep remove the
-            key folders of the others.
+        active_keys: Keys of the jobs whose plans still refer to their key folder (converted, not yet
+            placed); `close` and the start-up sweep remove every other key folder. A document queued
+            again (resumed, ``--retry-failed``) is therefore converted afresh, and a task an earlier run
+            left on the broker finds no input and does nothing.
 
     Raises:
         MissingDependencyError: The broker cannot be reached.
