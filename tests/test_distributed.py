@@ -341,3 +341,57 @@ def test_key_folder_rules(tmp_path: Path) -> None:
     # Published: any further delivery returns the same result and converts nothing.
     again = _convert_once(_Task(), state, kd, src, "final", "2b", 60)
     assert again["reused"] and again["report"] == payload["report"]
+
+
+@pytest.mark.soffice
+@needs_celery
+@needs_redis
+def test_batch_killed_and_resumed_on_the_broker(
+    samples: dict[str, Path], tmp_path: Path, broker: str, workers: Workers
+) -> None:
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    names = ("letter-kk", "letter-ru", "letter-en", "memo-en")
+    for i in range(10):
+        variant(samples[names[i % 4]], src / f"{i:02d}.docx", i)
+    workers.start("w", "host-w")
+    wait_for(lambda: _status(broker)["alive"] == 1, 120, "the worker to answer")
+    db = dst / ".qujat" / "journal.sqlite"
+
+    def placed() -> int:
+        return sum(1 for r in journal_rows(db) if r["state"] == "placed") if db.exists() else 0
+
+    cmd = [QUJAT, "batch", str(src), str(dst), "--broker", broker, "--profile", "working"]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: placed() >= 3, 180, "three documents placed")
+    finally:
+        p.kill()  # the batch's host dies; tasks it queued stay on the broker
+        p.wait(10)
+    stamps = {
+        out: Path(out).stat().st_mtime_ns
+        for r in journal_rows(db)
+        if r["state"] == "placed"
+        for out in json.loads(str(r["outputs"]))
+    }
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr
+    assert "finished by an earlier run" in again.stderr
+    for out, mtime in stamps.items():
+        assert Path(out).stat().st_mtime_ns == mtime, f"{out} was written again"
+    rows = journal_rows(db)
+    assert len(rows) == 10 and {r["state"] for r in rows} == {"placed"}
+    assert set(converted_events(db).values()) == {1}
+    assert not partial_files(dst)
+    assert sorted(p.name for p in dst.glob("*.odt")) == [f"{i:02d}.odt" for i in range(10)]
+    # The tasks the killed batch left behind found their key folders swept and wrote nothing.
+    wait_for(lambda: _status(broker)["waiting"] + _status(broker)["in_hand"] == 0, 60, "an empty queue")
+    assert list((dst / ".qujat" / "remote").iterdir()) == []
+
+
+@needs_celery
+def test_status_without_a_broker_exits_3(tmp_path: Path) -> None:
+    from watch.distributed import status_main
+
+    assert status_main(["--broker", f"redis://127.0.0.1:{_free_port()}/0", "--timeout", "0.5"]) == int(
+        ExitCode.missing_dependency
+    )
