@@ -42,7 +42,7 @@ venv: $(VENV)/.stamp
 # Debian's python3-uno imports only from /usr/bin/python3, hence --system-site-packages.
 $(VENV)/.stamp: pyproject.toml
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,distributed]'
 	@touch $@
 
 samples: venv

@@ -56,6 +56,16 @@ def _plugin_commands() -> dict[str, metadata.EntryPoint]:
     return {ep.name: ep for ep in metadata.entry_points(group="qujat.commands")}
 
 
+def _plugin_summary(ep: metadata.EntryPoint) -> str:
+    """A subcommand's one-line help; a command whose package cannot load says so instead of breaking
+    every other command (an optional extra, such as Celery for ``worker``, may not be installed)."""
+    try:
+        doc = (ep.load().__doc__ or "").strip().splitlines()
+    except Exception as e:  # noqa: BLE001 - any import failure of an optional command
+        return f"(unavailable: {type(e).__name__}: {e})"
+    return doc[0] if doc else f"see 'qujat {ep.name} --help'"
+
+
 def _parser(plugins: dict[str, metadata.EntryPoint]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="qujat",
@@ -132,8 +142,7 @@ def _parser(plugins: dict[str, metadata.EntryPoint]) -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check the installation and say how to fix gaps")
     for name in sorted(plugins):
-        summary = (plugins[name].load().__doc__ or "").strip().splitlines()
-        sub.add_parser(name, help=summary[0] if summary else f"see 'qujat {name} --help'", add_help=False)
+        sub.add_parser(name, help=_plugin_summary(plugins[name]), add_help=False)
     return p
 
 
@@ -232,7 +241,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     plugins = _plugin_commands()
     if argv and argv[0] in plugins:
-        return int(plugins[argv[0]].load()(argv[1:]))
+        try:
+            command = plugins[argv[0]].load()
+        except ImportError as e:
+            print(f"ERROR: 'qujat {argv[0]}' cannot run here: {e}", file=sys.stderr)
+            print(
+                "TIP: install the extra it needs, e.g. .venv/bin/pip install 'qujat[distributed]'",
+                file=sys.stderr,
+            )
+            return int(ExitCode.missing_dependency)
+        return int(command(argv[1:]))
     parser = _parser(plugins)
     try:
         args = parser.parse_args(argv)
