@@ -40,7 +40,7 @@ apt:
 venv: $(VENV)/.stamp
 
 # Debian's python3-uno imports only from /usr/bin/python3, hence --system-site-packages.
-$(VENV)/.stamp: pyproject.toml
+$(VENV)/.stamp: pyproject.toml Makefile
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,distributed]'
 	@touch $@
