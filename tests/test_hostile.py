@@ -432,6 +432,12 @@ def _check(batch: Batch, name: str, *, reported: bool = True) -> None:
     doc = batch.docs.get(name)
     r = _result(batch, name)
     assert r.status in (Status.CONVERTED, Status.QUARANTINED), (r.status, r.findings)
+    # No stall: the engine's deadline, one retry on another worker, and post-processing.
+    assert r.timings.get("total", 0.0) < 2 * TIMEOUT_S + 30, r.timings
+    codes = [f.code for f in r.findings]
+    if batch.mode == "auto":
+        # Otherwise the "sandboxed" run silently proved only what the "off" run proves.
+        assert "engine_not_sandboxed" not in codes, "bubblewrap did not start: the sandbox is untested"
     hits = [h for h in batch.hits if h in doc.urls]
     assert hits == [], f"[{batch.mode}] the engine fetched {hits} for {name}"
     files = [o.path for o in r.outputs] + list(r.quarantined)
@@ -440,7 +446,6 @@ def _check(batch: Batch, name: str, *, reported: bool = True) -> None:
     if doc.marker is not None:
         assert not doc.marker.exists(), f"[{batch.mode}] {name} ran code: {doc.marker.name} appeared"
     if doc.external and reported:
-        codes = [f.code for f in r.findings]
         assert "external_content_blocked" in codes, f"[{batch.mode}] {name}: not reported: {codes}"
 
 
@@ -483,10 +488,14 @@ def test_flat_odf_links(batch: Batch, name: str) -> None:
 
 
 def test_svg_with_external_refs(batch: Batch) -> None:
-    if batch.mode == "off":
-        # Seen: unsandboxed, LibreOffice 7.4 renders the SVG's file:// <image> into both outputs.
+    try:
+        _check(batch, "docx-svg-refs", reported=False)
+    except AssertionError:
+        if batch.mode != "off":
+            raise
+        # Seen: unsandboxed, LibreOffice 7.4 renders the SVG's file:// <image> into both outputs, and
+        # the result says "ok". Not strict: it passes once the profile or load arguments stop it too.
         pytest.xfail("without the sandbox the SVG's local picture is embedded: only bubblewrap stops it")
-    _check(batch, "docx-svg-refs", reported=False)
 
 
 @pytest.mark.xfail(
