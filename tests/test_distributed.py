@@ -29,6 +29,7 @@ from tests.conftest import descendants
 from tests.test_watch import QUJAT, converted_events, journal_rows, partial_files, variant, wait_for
 
 REDIS_SERVER = shutil.which("redis-server")
+QUEUE = "qujat"
 try:
     import celery  # noqa: F401
 
@@ -256,6 +257,8 @@ def test_two_workers_one_killed_mid_document(
             batch.kill()
             batch.wait(10)
     assert batch.returncode == int(ExitCode.batch_incomplete), err  # the two broken inputs
+    st = _status(broker)
+    assert st["alive"] == 2 and st["waiting"] == 0 and st["per_minute"] > 0
     assert "delivery 2" in workers.log("b").read_text() + workers.log("a2").read_text(), (
         "the killed worker's document was delivered again"
     )
@@ -386,6 +389,51 @@ def test_batch_killed_and_resumed_on_the_broker(
     # The tasks the killed batch left behind found their key folders swept and wrote nothing.
     wait_for(lambda: _status(broker)["waiting"] + _status(broker)["in_hand"] == 0, 60, "an empty queue")
     assert list((dst / ".qujat" / "remote").iterdir()) == []
+
+
+def _redis(broker: str, *args: str) -> bytes:
+    port = int(broker.rsplit(":", 1)[1].split("/")[0])
+    cmd = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(cmd.encode())
+        return s.recv(1024)
+
+
+@pytest.mark.soffice
+@needs_celery
+@needs_redis
+def test_lost_messages_are_queued_again(
+    samples: dict[str, Path], tmp_path: Path, broker: str, workers: Workers
+) -> None:
+    """Redis can lose a message a worker popped but had not yet recorded (killed in between): the batch
+    notices a task nobody took while the queue is empty, and queues it again."""
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    for i in range(6):
+        variant(samples["letter-en"], src / f"{i}.docx", i)
+    w = workers.start("w", "host-w")
+    wait_for(lambda: _status(broker)["alive"] == 1, 120, "the worker to answer")
+    os.kill(w.pid, signal.SIGSTOP)  # it takes nothing while the messages disappear
+    try:
+        p = subprocess.Popen(
+            [QUJAT, "batch", str(src), str(dst), "--broker", broker, "--profile", "working"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for(lambda: _redis(broker, "LLEN", QUEUE).strip().endswith(b"6"), 60, "six queued tasks")
+        assert _redis(broker, "DEL", QUEUE).startswith(b":1")
+    finally:
+        os.kill(w.pid, signal.SIGCONT)
+    try:
+        _out, err = p.communicate(timeout=180)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    assert p.returncode == 0, err
+    assert err.count("its message was lost") == 6
+    assert set(converted_events(dst / ".qujat" / "journal.sqlite").values()) == {1}
+    assert len(list(dst.glob("*.odt"))) == 6
 
 
 @needs_celery

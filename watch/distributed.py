@@ -90,6 +90,7 @@ _MACHINE_RETRIES = 3  # a worker whose machine fails (disk full, engine down) ha
 _RETRY_COUNTDOWN_S = 5.0
 _POLL_S = 0.25
 _WAIT_WARN_S = 600.0
+_LOST_CHECK_S = 5.0
 _RATE_WINDOW_S = 300.0
 
 
@@ -232,6 +233,7 @@ class _WorkerState:
     max_deliveries: int
     timeout_s: float
     name: str
+    visibility_timeout_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: float = field(default_factory=time.time)
     in_hand: int = 0
@@ -256,6 +258,7 @@ class _WorkerState:
                 "done_recently": recent,
                 "window_s": min(_RATE_WINDOW_S, now - self.started),
                 "uptime_s": round(now - self.started, 1),
+                "visibility_timeout_s": self.visibility_timeout_s,
                 "pid": os.getpid(),
             }
 
@@ -454,6 +457,9 @@ class RemoteConverter:
         self.stop = stop or threading.Event()
         self.active_keys = active_keys
         self.app = make_app(broker, backend=backend)
+        self._lock = threading.Lock()
+        self._vt_checked = float("-inf")
+        self._worker_vt = 0.0
         _check_broker(self.app, broker)
         self.area.mkdir(parents=True, exist_ok=True)
         self._sweep()
@@ -501,23 +507,14 @@ class RemoteConverter:
                 pass
             except OSError:
                 place_file(src, inp, overwrite=False)
-        task_id = uuid.uuid4().hex
-        self.app.send_task(
-            TASK,
-            kwargs={
-                "key_dir": str(key_dir),
-                "source": str(inp),
-                "profile": profile,
-                "pdfa": pdfa,
-                "timeout_s": timeout_s,
-            },
-            task_id=task_id,
-            queue=QUEUE,
-            retry=True,
-            retry_policy={"max_retries": 10, "interval_start": 0.5, "interval_step": 1, "interval_max": 5},
-        )
-        log.debug("%s: queued as task %s (key %s)", src.name, task_id, key[:12])
-        payload = self._wait(AsyncResult(task_id, app=self.app), src.name)
+        kwargs = {
+            "key_dir": str(key_dir),
+            "source": str(inp),
+            "profile": profile,
+            "pdfa": pdfa,
+            "timeout_s": timeout_s,
+        }
+        payload = self._wait(kwargs, src.name, timeout_s)
         if payload is None:
             return ConversionResult(
                 input=src,
@@ -533,14 +530,70 @@ class RemoteConverter:
         base = key_dir / "done" if status == "done" else key_dir
         return result_from_report(payload["report"], base)
 
-    def _wait(self, res: AsyncResult, name: str) -> dict[str, Any] | None:
-        t0 = last_warn = time.monotonic()
+    def _send(self, kwargs: dict[str, Any]) -> AsyncResult:
+        task_id = uuid.uuid4().hex
+        self.app.send_task(
+            TASK,
+            kwargs=kwargs,
+            task_id=task_id,
+            queue=QUEUE,
+            retry=True,
+            retry_policy={"max_retries": 10, "interval_start": 0.5, "interval_step": 1, "interval_max": 5},
+        )
+        log.debug("%s: queued as task %s", Path(kwargs["source"]).name, task_id)
+        return AsyncResult(task_id, app=self.app)
+
+    def _lost_after_s(self, timeout_s: float) -> float:
+        """How long a task may stay untaken, with the queue empty, before its message counts as lost.
+
+        A message a dead worker held comes back once the workers' visibility timeout has run out (they
+        report it); past that, plus their restore sweep and a margin, nothing will bring it back.
+        """
+        now = time.monotonic()
+        with self._lock:
+            if now - self._vt_checked >= 60:
+                self._vt_checked = now
+                stats = _broadcast_stats(self.app, 1.0)
+                self._worker_vt = max(
+                    (float(s.get("visibility_timeout_s", 0)) for s in stats.values()), default=0
+                )
+            vt = self._worker_vt or default_visibility_timeout(timeout_s)
+        return vt + 2 * min(10.0, vt / 4) + 30.0
+
+    def _queue_depth(self) -> int | None:
+        try:
+            return _queue_depth(self.app)
+        except Exception as e:  # noqa: BLE001 - unknown: assume messages are waiting
+            log.debug("cannot count the queue: %s", e)
+            return None
+
+    def _wait(self, kwargs: dict[str, Any], name: str, timeout_s: float) -> dict[str, Any] | None:
+        res = self._send(kwargs)
+        sent = last_check = last_warn = t0 = time.monotonic()
         while not self.stop.is_set():
             try:
                 if res.ready():
                     break
+                now = time.monotonic()
+                if now - last_check >= _LOST_CHECK_S and now - sent >= self._lost_after_s(timeout_s):
+                    last_check = now
+                    # Redis hands a message to a worker (BRPOP) before the worker records it as unacked: a
+                    # worker killed in between takes the message with it, and nothing redelivers it. A
+                    # task never started while the queue is empty is such a one; it is queued again (a
+                    # duplicate of a live message would find the result published and do nothing).
+                    if res.state == "PENDING" and self._queue_depth() == 0:
+                        log.warning(
+                            "%s: no worker took it in %.0f s and the queue is empty: its message was lost "
+                            "(a worker killed as it received it, or a broker restarted); queued again",
+                            name,
+                            now - sent,
+                        )
+                        with contextlib.suppress(Exception):
+                            res.forget()
+                        res = self._send(kwargs)
+                        sent = now
             except Exception as e:  # noqa: BLE001 - a broker restart must not lose the batch's place
-                log.warning("%s: cannot read the result store (%s); retrying", name, e)
+                log.warning("%s: cannot reach the broker or the result store (%s); retrying", name, e)
                 self.stop.wait(5.0)
                 continue
             now = time.monotonic()
@@ -624,6 +677,35 @@ def _ping(app: Celery, timeout_s: float) -> list[str]:
     return sorted(name for r in replies for name in r)
 
 
+def _queue_depth(app: Celery) -> int:
+    """Messages waiting in the queue (not those workers hold).
+
+    Raises:
+        Exception: The broker cannot be reached.
+    """
+    with app.connection_for_write() as conn:
+        # A passive declare counts the messages without creating the queue (AMQP and Redis alike); Redis
+        # drops a list once it is empty, and then the queue "does not exist": nothing waits.
+        try:
+            return int(conn.default_channel.queue_declare(queue=QUEUE, passive=True)[1])
+        except conn.channel_errors:
+            return 0
+
+
+def _broadcast_stats(app: Celery, timeout_s: float) -> dict[str, dict[str, Any]]:
+    """Every answering worker's `qujat_stats`, by worker name."""
+    try:
+        replies = app.control.broadcast("qujat_stats", reply=True, timeout=timeout_s) or []
+    except Exception as e:  # noqa: BLE001
+        log.debug("broadcast failed: %s", e)
+        return {}
+    workers: dict[str, dict[str, Any]] = {}
+    for r in replies:
+        for name, stats in r.items():
+            workers[name] = stats if isinstance(stats, dict) else {}
+    return workers
+
+
 def status(broker: str, *, backend: str | None = None, timeout_s: float = 2.0) -> dict[str, Any]:
     """Queue depth, the workers alive and how fast they convert.
 
@@ -640,17 +722,8 @@ def status(broker: str, *, backend: str | None = None, timeout_s: float = 2.0) -
     """
     app = make_app(broker, backend=backend)
     _check_broker(app, broker)
-    with app.connection_for_write() as conn:
-        # A passive declare counts the messages without creating the queue (AMQP and Redis alike).
-        try:
-            _name, waiting, _consumers = conn.default_channel.queue_declare(queue=QUEUE, passive=True)
-        except Exception:  # noqa: BLE001 - no such queue yet: nothing was ever queued
-            waiting = 0
-    replies = app.control.broadcast("qujat_stats", reply=True, timeout=timeout_s) or []
-    workers: dict[str, dict[str, Any]] = {}
-    for r in replies:
-        for name, stats in r.items():
-            workers[name] = stats if isinstance(stats, dict) else {}
+    waiting = _queue_depth(app)
+    workers = _broadcast_stats(app, timeout_s)
     per_minute = 0.0
     for s in workers.values():
         window = float(s.get("window_s") or 0)
@@ -668,7 +741,7 @@ def status(broker: str, *, backend: str | None = None, timeout_s: float = 2.0) -
 
 
 def status_main(argv: Sequence[str]) -> int:
-    """``qujat status --broker URL``: queue depth, workers alive, documents per minute."""
+    """Show the documents waiting on a broker, the workers alive and documents per minute."""
     from watch.cli import _ArgParser, _run
 
     p = _ArgParser(
@@ -700,7 +773,7 @@ def status_main(argv: Sequence[str]) -> int:
 
 
 def worker_main(argv: Sequence[str]) -> int:
-    """``qujat worker --broker URL``: a Celery worker with its own LibreOffice pool."""
+    """Convert documents queued by 'qujat batch --broker' with this host's LibreOffice pool."""
     from watch.cli import _ArgParser, _run
 
     p = _ArgParser(
@@ -773,7 +846,11 @@ def worker_main(argv: Sequence[str]) -> int:
             converter.wait_ready()
             concurrency = args.concurrency or 2 * converter.workers
             _STATE = _WorkerState(
-                converter=converter, max_deliveries=args.max_deliveries, timeout_s=args.timeout, name=name
+                converter=converter,
+                max_deliveries=args.max_deliveries,
+                timeout_s=args.timeout,
+                name=name,
+                visibility_timeout_s=vt,
             )
             log.info(
                 "%s: %d LibreOffice, %d document(s) at once, queue %s on %s, visibility timeout %.0fs",
