@@ -36,7 +36,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from converter import Converter, Status
+from converter import ConversionResult, Converter, Status
 from tests import hostile_docs as H
 
 pytestmark = pytest.mark.soffice
@@ -290,10 +290,10 @@ _GOOD = ("letter-kk", "budget")
 
 def _canary_colour(im: Image.Image) -> bool:
     """Whether a picture holds a patch of the canary colour (within JPEG re-encoding error)."""
-    im = im.convert("RGB")
-    if im.width * im.height > 512 * 512:
-        im = im.resize((min(im.width, 512), min(im.height, 512)), Image.Resampling.NEAREST)
-    colours = im.getcolors(512 * 512) or []
+    rgb = im.convert("RGB")
+    if rgb.width * rgb.height > 512 * 512:
+        rgb = rgb.resize((min(rgb.width, 512), min(rgb.height, 512)), Image.Resampling.NEAREST)
+    colours: list[tuple[int, tuple[int, int, int]]] = rgb.getcolors(512 * 512) or []  # type: ignore[assignment]
     near = sum(n for n, c in colours if max(abs(a - b) for a, b in zip(c, H.CANARY_RGB, strict=True)) <= 8)
     return near >= 16
 
@@ -326,10 +326,10 @@ def leaks(path: Path) -> list[str]:
             for n, page in enumerate(pdf.pages, 1):
                 for name, obj in page.get_images().items():
                     try:
-                        im = pikepdf.PdfImage(obj).as_pil_image()
+                        pic = pikepdf.PdfImage(obj).as_pil_image()
                     except Exception:  # noqa: BLE001 - an undecodable picture cannot be the canary
                         continue
-                    if _canary_colour(im):
+                    if _canary_colour(pic):
                         found.append(f"{path.name}: page {n} picture {name}: canary picture")
     return found
 
@@ -386,7 +386,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, server: int) -> list[Hosti
 class Batch:
     mode: str
     converter: Converter
-    results: dict[str, object]  # name -> ConversionResult
+    results: dict[str, ConversionResult]
     hits: list[str]
     seconds: float
     docs: dict[str, Hostile]
@@ -421,7 +421,7 @@ def batch(
         yield Batch(mode, c, results, list(_Canary.hits), seconds, {d.name: d for d in docs})
 
 
-def _result(batch: Batch, name: str):  # type: ignore[no-untyped-def]
+def _result(batch: Batch, name: str) -> ConversionResult:
     if name not in batch.docs:
         pytest.skip(f"{name} is a resource vector: converted only in the sandbox")
     return batch.results[name]
@@ -429,8 +429,8 @@ def _result(batch: Batch, name: str):  # type: ignore[no-untyped-def]
 
 def _check(batch: Batch, name: str, *, reported: bool = True) -> None:
     """The checks every hostile document must pass."""
-    doc = batch.docs.get(name)
     r = _result(batch, name)
+    doc = batch.docs[name]
     assert r.status in (Status.CONVERTED, Status.QUARANTINED), (r.status, r.findings)
     # No stall: the engine's deadline, one retry on another worker, and post-processing.
     assert r.timings.get("total", 0.0) < 2 * TIMEOUT_S + 30, r.timings
