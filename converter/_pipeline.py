@@ -30,7 +30,7 @@ from converter._pdfinput import PdfRouteError, pdf_to_pdfa
 from converter.exceptions import ExitCode
 from converter.files import atomic_writer, place_file, sha256_file
 from converter.logs import document
-from converter.odffix import repair_strict_odf
+from converter.odffix import remove_script_links, repair_strict_odf
 from converter.options import ConvertOptions, Flavour, OdfDialect
 from converter.postprocess import make_pdfa
 from converter.result import ConversionResult, OutputFile, ReportFinding, Severity, Status
@@ -137,6 +137,16 @@ def _run(job: _Job, pool: EnginePool | None, qujat_versions: dict[str, str]) -> 
                 _route(job, [_pdf_route(job, pool)])
                 code, message = _verdict(job)
                 return _finish(job, code, message, qujat_versions)
+            # Without the sandbox, LibreOffice 7.4 embeds a local file an SVG picture points to; the profile
+            # cannot stop it. Such a document waits for a machine where the sandbox starts.
+            if pool is not None and not pool.engine.sandboxed and any("SVG" in k for k in job.inp.external):
+                raise _Stop(
+                    ExitCode.input_file,
+                    "external_content_unsandboxed",
+                    f"{job.src.name}: an SVG picture in it points to files or addresses outside the "
+                    "document, and LibreOffice cannot be sandboxed here; convert it where the sandbox "
+                    "starts (see qujat doctor)",
+                )
             if pool is None:
                 raise _Stop(
                     ExitCode.missing_dependency, "engine_missing", "no conversion engine is available"
@@ -176,6 +186,8 @@ def _identify(job: _Job) -> None:
             job.find("signature_not_carried", Severity.WARNING, note.message)
         elif note.rule == "input:external-content":
             job.find("external_content_blocked", Severity.WARNING, note.message)
+        elif note.rule == "input:script-links":
+            job.find("script_links_removed", Severity.WARNING, note.message)
     reason = inp.reason
     if reason is not None:
         code = ExitCode.encrypted_input if (inp.encrypted or inp.irm) else ExitCode.input_file
@@ -292,8 +304,9 @@ def _convert(job: _Job, pool: EnginePool) -> EngineResult:
         job.find(
             "engine_not_sandboxed",
             Severity.WARNING,
-            "LibreOffice ran without its sandbox (bubblewrap unavailable): linked content was blocked by "
-            "configuration only",
+            "LibreOffice ran without its sandbox ("
+            + ("turned off" if getattr(pool.engine, "sandbox", "") == "off" else "bubblewrap unavailable")
+            + "): linked content was blocked by configuration only",
         )
     job.metadata = result.metadata
     return result
@@ -327,6 +340,8 @@ def _postprocess(job: _Job, produced: EngineResult) -> list[_Staged]:
 
 
 def _check_odf(job: _Job, path: Path, ext: str) -> _Staged:
+    if job.inp is not None and job.inp.script_links:
+        remove_script_links(path)  # reported as script_links_removed at identification
     if job.opts.odf_dialect is OdfDialect.STRICT:
         t = time.monotonic()
         for change in repair_strict_odf(path):

@@ -16,6 +16,7 @@ import collections
 import logging
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -102,6 +103,54 @@ def _repair_tree(root: etree._Element, changes: collections.Counter[str]) -> boo
     return changed
 
 
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "vnd.sun.star.script:", "macro:")
+_UNWRAP = {f"{{{_NS['text']}}}a", f"{{{_NS['draw']}}}a"}
+
+
+def _remove_script_links(root: etree._Element, changes: collections.Counter[str]) -> bool:
+    changed = False
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        href = (el.get(_HREF) or "").strip().lower()
+        if not href.startswith(_SCRIPT_SCHEMES):
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tag in _UNWRAP:
+            # Keep the linked text or shape, drop only the link: splice the children into the parent.
+            index = parent.index(el)
+            if el.text:
+                prev = el.getprevious()
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + el.text
+                else:
+                    parent.text = (parent.text or "") + el.text
+            for offset, child in enumerate(list(el)):
+                parent.insert(index + offset, child)
+            if el.tail:
+                last = parent[index + len(el) - 1] if len(el) else el.getprevious()
+                if last is not None and last is not el:
+                    last.tail = (last.tail or "") + el.tail
+                else:
+                    parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
+        else:
+            parent.remove(el)  # an event listener or other element whose only job is to run the script
+        changes["removed a hyperlink that would run code"] += 1
+        changed = True
+    return changed
+
+
+def remove_script_links(path: Path) -> list[str]:
+    """Remove hyperlinks and event bindings that would run code (``javascript:``, ``macro:`` ...).
+
+    Applies to either dialect: it is about safety, not strictness. Returns one sentence per kind.
+    """
+    return _rewrite_parts(path, _remove_script_links)
+
+
 def repair_strict_odf(path: Path) -> list[str]:
     """Repair an ODF package in place (it is a staged output, not an original).
 
@@ -111,6 +160,10 @@ def repair_strict_odf(path: Path) -> list[str]:
     Returns:
         One sentence per kind of repair, with counts; empty when nothing needed repair.
     """
+    return _rewrite_parts(path, _repair_tree)
+
+
+def _rewrite_parts(path: Path, fix: Callable[[etree._Element, collections.Counter[str]], bool]) -> list[str]:
     changes: collections.Counter[str] = collections.Counter()
     new_parts: dict[str, bytes] = {}
     with zipfile.ZipFile(path) as zf:
@@ -122,7 +175,7 @@ def repair_strict_odf(path: Path) -> list[str]:
             except etree.XMLSyntaxError as e:
                 log.warning("%s: %s is not well-formed; left for the validator: %s", path.name, part, e)
                 continue
-            if _repair_tree(root, changes):
+            if fix(root, changes):
                 new_parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         if not new_parts:
             return []

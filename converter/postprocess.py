@@ -90,6 +90,32 @@ def _remove_transitions(pdf: pikepdf.Pdf) -> list[str]:
     return [f"slide transitions removed from {pages} page(s)"] if pages else []
 
 
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "vnd.sun.star.script:", "macro:")
+
+
+def _remove_script_actions(pdf: pikepdf.Pdf) -> list[str]:
+    # A link whose target runs code (LibreOffice writes a document's javascript:/macro: hyperlinks as
+    # /URI actions): an archive copy keeps the text, not the trap.
+    removed = 0
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        keep = []
+        for annot in annots:
+            action = annot.get("/A") if isinstance(annot, pikepdf.Dictionary) else None
+            uri = (
+                str(action.get("/URI", "")).strip().lower() if isinstance(action, pikepdf.Dictionary) else ""
+            )
+            if action is not None and (action.get("/S") == "/JavaScript" or uri.startswith(_SCRIPT_SCHEMES)):
+                removed += 1
+                continue
+            keep.append(annot)
+        if len(keep) != len(annots):
+            page.obj.Annots = pikepdf.Array(keep)
+    return [f"removed {removed} link(s) that would run code"] if removed else []
+
+
 def _attach_source(pdf: pikepdf.Pdf, attachment: Path) -> None:
     spec = pikepdf.AttachedFileSpec(
         pdf,
@@ -139,7 +165,7 @@ def make_pdfa(
         if "/OpenAction" in pdf.Root:
             del pdf.Root["/OpenAction"]
         _fix_tabs(pdf)
-        changes = _remove_transitions(pdf)
+        changes = _remove_transitions(pdf) + _remove_script_actions(pdf)
         _set_metadata(pdf, metadata, producer)
         if attachment is not None and flavour is Flavour.PDFA_3B:
             _attach_source(pdf, attachment)

@@ -141,6 +141,13 @@ _EXTERNAL_REL = re.compile(
     rb'package|audio|video)"[^>]*\bTargetMode="External"|<Relationship\b[^>]*\bTargetMode="External"[^>]*\bType='
     rb'"[^"]*/(image|oleObject|attachedTemplate|externalLinkPath|subDocument|frame|package|audio|video)"'
 )
+# Inside an SVG picture: an <image> or <use> fetching a file or URL (LibreOffice 7.4 embeds a local file
+# such a picture points to when it is not sandboxed).
+_EXTERNAL_SVG = re.compile(rb"""\bhref\s*=\s*["'](?:file:|https?:|ftp:|//|\\\\)""", re.IGNORECASE)
+# Hyperlinks that would run code when followed: removed from the outputs and reported.
+_SCRIPT_LINK = re.compile(
+    rb"""(?:Target|href)\s*=\s*["']\s*(?:javascript|vbscript|vnd\.sun\.star\.script|macro):""", re.IGNORECASE
+)
 _EXTERNAL_XML = re.compile(
     rb"\b(INCLUDEPICTURE|INCLUDETEXT|DDEAUTO|DDE|WEBSERVICE|FILTERXML)\b|office:dde-source|text:dde-connection|"
     rb"<(?:draw:image|draw:object|draw:object-ole|draw:plugin|text:section-source|table:table-source)\b[^>]*"
@@ -178,7 +185,8 @@ class InputReport:
         size: Bytes.
         encrypted: Password-protected (OOXML, OLE2, ODF, PDF user password).
         external: Kinds of external content the document refers to (linked pictures, remote templates,
-            external workbooks, INCLUDEPICTURE/DDE fields ...); the engine never fetches them.
+            external workbooks, INCLUDEPICTURE/DDE fields, SVG references ...); the engine never fetches them.
+        script_links: Hyperlinks with ``javascript:``, ``macro:``, ``vnd.sun.star.script:`` targets.
         irm: Protected by Information Rights Management.
         macros: Carries macros (VBA, Basic, scripts).
         signed: Carries a digital signature.
@@ -197,6 +205,7 @@ class InputReport:
     csv_delimiter: str | None = None
     text_encoding: str | None = None
     external: set[str] = field(default_factory=set)
+    script_links: bool = False
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -264,6 +273,7 @@ def check_input(path: str | Path, limits: InputLimits | None = None) -> InputRep
         rep.format = InputFormat.PNG
     elif _looks_like_flat_odf(head):
         _check_flat_odf(rep, limits)
+        _note_scripts_and_external(rep)
     else:
         _check_text(rep, head)
     if rep.format is InputFormat.UNKNOWN and rep.passed:
@@ -310,12 +320,22 @@ def _check_zip(rep: InputReport, limits: InputLimits) -> None:
             return
         if rep.format is not InputFormat.UNKNOWN:
             _scan_members(rep, zf, infos, limits)
-        if rep.external:
-            rep.note(
-                "input:external-content",
-                "the document refers to content outside the file (" + ", ".join(sorted(rep.external)) + "); "
-                "it was not fetched: the outputs show only what the file itself contains",
-            )
+        _note_scripts_and_external(rep)
+
+
+def _note_scripts_and_external(rep: InputReport) -> None:
+    if rep.script_links:
+        rep.note(
+            "input:script-links",
+            "the document has hyperlinks that would run code when followed (javascript:, macro: ...); "
+            "they are removed from the outputs",
+        )
+    if rep.external:
+        rep.note(
+            "input:external-content",
+            "the document refers to content outside the file (" + ", ".join(sorted(rep.external)) + "); "
+            "it was not fetched: the outputs show only what the file itself contains",
+        )
 
 
 def _scan_members(
@@ -329,6 +349,7 @@ def _scan_members(
             continue
         is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
         is_rels = info.filename.lower().endswith(".rels")
+        is_svg = info.filename.lower().endswith(".svg")
         size = 0
         tail = b""  # the end of the previous chunk, so that a match across chunks is not missed
         dtd_seen = False
@@ -351,9 +372,15 @@ def _scan_members(
                             info.filename,
                         )
                         return
-                    if not is_xml:
+                    if not (is_xml or is_svg):
                         continue
                     window = tail + chunk
+                    if is_svg:
+                        # An SVG's own DTD line is ordinary; only what it fetches matters here.
+                        if _EXTERNAL_SVG.search(window):
+                            rep.external.add("linked content in an SVG picture")
+                        tail = chunk[-512:]
+                        continue
                     _note_external(rep, window, is_rels)
                     if not dtd_seen and _XML_DANGER.search(window):
                         dtd_seen = True
@@ -372,6 +399,8 @@ def _scan_members(
 
 
 def _note_external(rep: InputReport, data: bytes, is_rels: bool) -> None:
+    if _SCRIPT_LINK.search(data):
+        rep.script_links = True
     if is_rels:
         for m in _EXTERNAL_REL.finditer(data):
             kind = (m.group(1) or m.group(2)).decode()
@@ -579,7 +608,8 @@ def _check_flat_odf(rep: InputReport, limits: InputLimits) -> None:
             if _XML_DANGER.search(tail + chunk):
                 rep.reject("input:xml-entities", "the flat ODF file declares a DTD or entities")
                 return
-            tail = chunk[-16:]
+            _note_external(rep, tail + chunk, False)
+            tail = chunk[-512:]
 
 
 def _check_text(rep: InputReport, head: bytes) -> None:
