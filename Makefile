@@ -23,7 +23,7 @@ APT_PACKAGES := \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup apt venv demo test test-all check bench samples doctor pdfa-corpus corpus-robustness clean
+.PHONY: setup apt venv demo test test-all check bench bench-scale samples doctor pdfa-corpus corpus-robustness clean
 
 setup: apt venv
 
@@ -74,6 +74,10 @@ doctor: setup
 bench: setup samples
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(PY) bench/convert_bench.py $(if $(filter command line,$(origin CORPUS)),$(CORPUS),$(SAMPLES)/good)
+
+# The same documents through one Celery worker and through two (private redis-server on loopback).
+bench-scale: setup
+	$(PY) bench/scale_bench.py
 
 # PDF/A validator accuracy and speed on the veraPDF corpus.
 pdfa-corpus: setup
