@@ -142,7 +142,11 @@ def make_app(
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        result_expires=7 * 24 * 3600,
+        # No expiry: Celery then stores results with SET, not redis-py's deprecated SETEX, whose
+        # DeprecationWarning, raised in one task's thread, lands inside pikepdf's process-wide warning
+        # capture while another task validates its PDF/A and fails that PDF as unparsable. The batch
+        # deletes each result once recorded (forget), so nothing accumulates.
+        result_expires=None,
         task_track_started=True,
         # Flower (and qujat status) watch these events.
         worker_send_task_events=True,
