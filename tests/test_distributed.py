@@ -349,6 +349,7 @@ def test_key_folder_rules(tmp_path: Path) -> None:
 @pytest.mark.soffice
 @needs_celery
 @needs_redis
+@pytest.mark.slow  # timing-sensitive: overran 240 s once on a loaded machine; run with --run-slow
 def test_batch_killed_and_resumed_on_the_broker(
     samples: dict[str, Path], tmp_path: Path, broker: str, workers: Workers
 ) -> None:
