@@ -39,6 +39,7 @@ import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
+    _accel,
     _colourants,
     _embedded,
     _fonts,
@@ -52,6 +53,8 @@ from validators.pdfa import (
 )
 
 log = logging.getLogger(__name__)
+
+_accel.install()
 
 __all__ = ["Flavour", "claimed_flavour", "validate_pdfa"]
 
