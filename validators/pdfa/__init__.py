@@ -49,6 +49,7 @@ from validators.pdfa import (
     _shading,
     _syntax,
     _transparency,
+    _unused,
     _xmp,
 )
 
@@ -279,7 +280,11 @@ _Problem = tuple[str, str, str, bool]
 
 
 def _recheck(
-    data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
+    data: bytes,
+    fl: Flavour,
+    output_intent: str | None,
+    pike_findings: list[pikepdf.pdfa.Finding],
+    unused: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
     """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
@@ -308,6 +313,12 @@ def _recheck(
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+            if unused:
+                # First, before other edits add resources of their own
+                _unused.prune(_unused.find_unused(pdf))
+                candidates.update(
+                    (f.rule, f.where, f.message) for f in pike_findings if _in_unused(f, unused)
+                )
             if any(_shading_finding(f) for f in pike_findings):
                 verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
                 _shading.without_shading_resources(pdf, injections)
@@ -414,7 +425,44 @@ def _recheck(
     return kept, problems
 
 
-def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+_LOCATED = re.compile(r"^obj (\d+) (\d+) ")
+
+
+def _located(f: pikepdf.pdfa.Finding) -> tuple[int, int] | None:
+    """The object pikepdf's finding is about (``obj 12 0 (FormXObject) content``), if it names one."""
+    m = _LOCATED.match(f.where)
+    return (int(m.group(1)), int(m.group(2))) if m is not None else None
+
+
+def _in_unused(f: pikepdf.pdfa.Finding, unused: frozenset[tuple[int, int]]) -> bool:
+    """True for a finding on the operators of a content stream that only unused resources lead to.
+
+    The file-structure rules of clause 6.1 (stream keys, limits on strings and numbers) apply to every
+    object of the file, used or not, and stay; of them only the graphics state nesting limit is about
+    the operators a content stream runs.
+    """
+    if not unused or ") content" not in f.where or _located(f) not in unused:
+        return False
+    _, _, clause = f.rule.partition(":")
+    return not clause.startswith("6.1.") or "q/Q nesting" in f.message
+
+
+def _unused_objects(data: bytes, pike_findings: list[pikepdf.pdfa.Finding]) -> frozenset[tuple[int, int]]:
+    """The objects that only resources no content stream uses lead to, if pikepdf found anything there."""
+    located = {loc for f in pike_findings if ") content" in f.where and (loc := _located(f)) is not None}
+    if not located:
+        return frozenset()
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+        unused = _unused.find_unused(pdf)
+        if not unused:
+            return frozenset()
+        objects = _unused.reachable([value for *_, value in unused.entries])
+    return frozenset(objects) if objects & located else frozenset()
+
+
+def _rejected_anyway(
+    fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding], unused: frozenset[tuple[int, int]] = frozenset()
+) -> bool:
     """True if pikepdf found a violation of ISO 19005 that no check of ours can settle.
 
     Such a file fails whatever a second check would settle, so it is not made (its refusals stand in
@@ -427,6 +475,7 @@ def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> 
             and spec == fl.spec
             and clause not in _XMP_RULES[fl.part]
             and not _alpha_finding(f)
+            and not _in_unused(f, unused)
         ):
             return True
     return False
@@ -561,9 +610,19 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []
     violated = any(f.kind is FindingKind.VIOLATION for f in findings)
-    if _needs_recheck(pike_findings) and not violated and not _rejected_anyway(fl, pike_findings):
+    unused: frozenset[tuple[int, int]] = frozenset()
+    if pike_findings and not violated:
         try:
-            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings)
+            unused = _unused_objects(data, pike_findings)
+        except (pikepdf.PdfError, ValueError) as e:
+            log.debug("Resource use in %s not worked out: %s", name, e)
+    if (
+        (unused or _needs_recheck(pike_findings))
+        and not violated
+        and not _rejected_anyway(fl, pike_findings, unused)
+    ):
+        try:
+            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings, unused)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
             log.warning("Second check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
