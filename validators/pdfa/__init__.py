@@ -40,6 +40,7 @@ import pikepdf.pdfa
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
     _accel,
+    _annots,
     _colourants,
     _embedded,
     _fonts,
@@ -372,6 +373,15 @@ def _recheck(
                     if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
+            if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
+                handed = _annots.hand_over(
+                    pdf, [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)]
+                )
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _annots.is_annot_finding(f.rule, f.message) and f.where in handed
+                )
             if any(_form_finding(f) for f in pike_findings):
                 form_problems = _forms.check_form(pdf, fl.part)
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in form_problems)
@@ -487,6 +497,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _alpha_finding(f)
         or _colourant_finding(f)
         or _form_finding(f)
+        or _annots.is_annot_finding(f.rule, f.message)
         or _gs_font_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
