@@ -311,6 +311,7 @@ def _recheck(
     problems: list[_Problem] = []
     settled_sh: set[str] = set()
     substituted = False
+    handed_annots: dict[str, str] = {}
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
@@ -374,13 +375,13 @@ def _recheck(
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
             if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
-                handed = _annots.hand_over(
+                handed_annots = _annots.hand_over(
                     pdf, [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)]
                 )
                 candidates.update(
                     (f.rule, f.where, f.message)
                     for f in pike_findings
-                    if _annots.is_annot_finding(f.rule, f.message) and f.where in handed
+                    if _annots.is_annot_finding(f.rule, f.message) and f.where in handed_annots
                 )
             if any(_form_finding(f) for f in pike_findings):
                 form_problems = _forms.check_form(pdf, fl.part)
@@ -431,7 +432,11 @@ def _recheck(
         # DeviceN space: pikepdf's own check, which the first check could not make, and no PDF/A rule
         return not (substituted and f.rule == "pikepdf:content-operands" and "components" in f.message)
 
-    kept.extend(f for f in recheck.findings if new(f))
+    kept.extend(
+        f._replace(message=_annots.in_own_words(f.where, f.message, handed_annots)) if handed_annots else f
+        for f in recheck.findings
+        if new(f)
+    )
     return kept, problems
 
 

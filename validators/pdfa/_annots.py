@@ -120,13 +120,13 @@ def _pages_of_annotations(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dic
     return owners
 
 
-def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> set[str]:
+def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> dict[str, str]:
     """Turn the refused annotations at *wheres* into Square annotations in *pdf* (a copy).
 
-    Returns the locations handed over: pikepdf's refusal there is settled if the second check does
-    not refuse them again. The others stay refused.
+    Returns the locations handed over, each with the annotation's own subtype: pikepdf's refusal there
+    is settled if the second check does not refuse it again. The others stay refused.
     """
-    handed: set[str] = set()
+    handed: dict[str, str] = {}
     overlays: dict[tuple[int, int], tuple[pikepdf.Dictionary, list[pikepdf.Stream]]] = {}
     owners: dict[tuple[int, int], pikepdf.Dictionary] | None = None
     for where in wheres:
@@ -163,10 +163,18 @@ def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> set[str]:
             if key in annot:
                 del annot[key]
         annot.Subtype = pikepdf.Name.Square
-        handed.add(where)
+        handed[where] = subtype
     for page, streams in overlays.values():
         _draw(pdf, page, streams)
     return handed
+
+
+def in_own_words(f_where: str, message: str, handed: dict[str, str]) -> str:
+    """*message*, from the second check, with a handed-over annotation's own subtype for /Square."""
+    for where, subtype in handed.items():
+        if f_where.startswith(where.removesuffix("(Annot) /Subtype")):
+            return message.replace("/Square", subtype)
+    return message
 
 
 def _draw(pdf: pikepdf.Pdf, page: pikepdf.Dictionary, forms: list[pikepdf.Stream]) -> None:
