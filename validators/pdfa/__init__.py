@@ -41,6 +41,7 @@ from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
     _colourants,
     _embedded,
+    _fontprograms,
     _fonts,
     _forms,
     _normalise,
@@ -379,6 +380,10 @@ def _recheck(
                     for f in pike_findings
                     if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
                 )
+            if any(_fontprograms.is_refusal(f.rule, f.message) for f in pike_findings):
+                fonts = _fontprograms.settle(pdf, [(f.rule, f.where, f.message) for f in pike_findings])
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in fonts.problems)
+                candidates.update(fonts.candidates)
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -437,6 +442,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _form_finding(f)
         or _gs_font_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
+        or _fontprograms.is_refusal(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
