@@ -39,6 +39,7 @@ import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
+    _cmaps,
     _colourants,
     _embedded,
     _fontprograms,
@@ -303,6 +304,7 @@ def _recheck(
     problems: list[_Problem] = []
     settled_sh: set[str] = set()
     substituted = False
+    referred: dict[str, str] = {}
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
@@ -384,6 +386,10 @@ def _recheck(
                 fonts = _fontprograms.settle(pdf, [(f.rule, f.where, f.message) for f in pike_findings])
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in fonts.problems)
                 candidates.update(fonts.candidates)
+            if any(_cmaps.is_refusal(f.rule, f.message) for f in pike_findings):
+                cmaps = _cmaps.settle(pdf, fl.part, [(f.rule, f.where, f.message) for f in pike_findings])
+                candidates.update(cmaps.candidates)
+                referred = cmaps.referred
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -402,6 +408,11 @@ def _recheck(
 
     def new(f: pikepdf.pdfa.Finding) -> bool:
         if (f.rule, f.where, f.message) in known:
+            return False
+        unmapped = _cmaps.through_referred(f.rule, f.where, f.message, referred) if referred else None
+        if unmapped is not None:
+            # A code the embedded CMap leaves to the predefined CMap it uses: not checked, not broken
+            problems.append((unmapped.clause, unmapped.where, unmapped.message, unmapped.unsupported))
             return False
         if f.rule == _shading.SH_RULE and f.where in settled_sh:
             # A stream whose shadings `_shading` checked. Any other sh the second check meets (in a
@@ -443,6 +454,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _gs_font_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _fontprograms.is_refusal(f.rule, f.message)
+        or _cmaps.is_refusal(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
