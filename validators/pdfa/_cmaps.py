@@ -62,7 +62,7 @@ PREDEFINED = frozenset(
     Add-RKSJ-V EUC-H EUC-V Ext-RKSJ-H Ext-RKSJ-V H V UniJIS-UCS2-H UniJIS-UCS2-V UniJIS-UCS2-HW-H
     UniJIS-UCS2-HW-V UniJIS-UTF16-H UniJIS-UTF16-V KSC-EUC-H KSC-EUC-V KSCms-UHC-H KSCms-UHC-V
     KSCms-UHC-HW-H KSCms-UHC-HW-V KSCpc-EUC-H UniKS-UCS2-H UniKS-UCS2-V UniKS-UTF16-H UniKS-UTF16-V
-    Identity-H Identity-V""".split()
+    Identity-H Identity-V""".split()  # noqa: SIM905 - a table, one name after another
 )
 
 
@@ -164,7 +164,11 @@ def _drop_reference(font: pikepdf.Dictionary, where: str) -> str | None:
             return None
         names.add(str(key)[1:])
     # The tokens are counted against the operators: a usecmap this pattern does not see stays refused
-    if len(names) != 1 or not names <= PREDEFINED or len(_USECMAP_TOKEN.findall(data)) != data.count(b"usecmap"):
+    if (
+        len(names) != 1
+        or not names <= PREDEFINED
+        or len(_USECMAP_TOKEN.findall(data)) != data.count(b"usecmap")
+    ):
         return None
     if "/UseCMap" in cmap:
         del cmap["/UseCMap"]
@@ -213,7 +217,7 @@ def settle(pdf: pikepdf.Pdf, part: int, findings: list[tuple[str, str, str]]) ->
                 cidfont = _cidfont(font)
                 metrics = _VERTICAL_METRICS[message]
                 ok = cidfont is not None and metrics in cidfont
-                if ok:
+                if cidfont is not None and ok:
                     del cidfont[metrics]
             done[key] = ok
             if ok:
@@ -232,14 +236,12 @@ def through_referred(rule: str, where: str, message: str, referred: dict[str, st
     name = referred.get(where)
     if name is None:
         return None
-    if not (
-        (rule.endswith(":6.2.11.8-1") and _UNMAPPED.match(message))
-        or (rule == "pikepdf:text-decode" and _NO_CODESPACE.match(message))
-    ):
+    if rule.endswith(":6.2.11.8-1") and _UNMAPPED.match(message):
+        what = message.split(" is not mapped")[0] + " is not mapped by the embedded CMap"
+    elif rule == "pikepdf:text-decode" and _NO_CODESPACE.match(message):
+        what = message.split(" match no")[0] + " are outside the embedded CMap's codespace ranges"
+    else:
         return None
     return CMapProblem(
-        CMAP_RULE,
-        where,
-        f"{message.split(';')[0]} by the embedded CMap; the predefined CMap /{name} it uses, which may map "
-        "it, is not checked",
+        CMAP_RULE, where, f"{what}; the predefined CMap /{name} it uses, which may map them, is not checked"
     )

@@ -1,4 +1,4 @@
-"""Embedded font programs pikepdf refuses: CFF programs with their own FontMatrix, CIDSets of TrueType CIDFonts.
+"""Font programs pikepdf refuses: CFF programs with their own FontMatrix, CIDSets of TrueType CIDFonts.
 
 **Compact font programs (FontFile3 /Type1C or /CIDFontType0C) whose FontMatrix is not
 [0.001 0 0 0.001 0 0].** A font program drawn on a 2048-unit grid says so in its FontMatrix
@@ -57,7 +57,18 @@ _FONT_WHERE = re.compile(r"^obj (\d+) (\d+) \(Font\)$")
 _DEFAULT_MATRIX = (0.001, 0, 0, 0.001, 0, 0)
 # Charstring operators that end the part of a Type 2 charstring where its width may be written
 _STACK_CLEARING = frozenset(
-    {"hstem", "hstemhm", "vstem", "vstemhm", "cntrmask", "hintmask", "hmoveto", "vmoveto", "rmoveto", "endchar"}
+    {
+        "hstem",
+        "hstemhm",
+        "vstem",
+        "vstemhm",
+        "cntrmask",
+        "hintmask",
+        "hmoveto",
+        "vmoveto",
+        "rmoveto",
+        "endchar",
+    }
 )
 _MAX_GLYPHS = 65536
 _MAX_PROGRAM_BYTES = 32 * 1024 * 1024
@@ -111,10 +122,10 @@ def _font(pdf: pikepdf.Pdf, where: str) -> pikepdf.Dictionary | None:
     if m is None:
         return None  # a direct font dictionary: pikepdf names it by its path, which is not followed
     try:
-        font = pdf.get_object(int(m.group(1)), int(m.group(2)))
+        found = pdf.get_object(int(m.group(1)), int(m.group(2)))
     except (pikepdf.PdfError, ValueError):
         return None
-    return font if isinstance(font, pikepdf.Dictionary) else None
+    return found if isinstance(found, pikepdf.Dictionary) else None
 
 
 def _descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
@@ -123,9 +134,10 @@ def _descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
         descendants = font.get("/DescendantFonts")
         if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
             return None
-        font = descendants[0]
-        if not isinstance(font, pikepdf.Dictionary):
+        cidfont = descendants[0]
+        if not isinstance(cidfont, pikepdf.Dictionary):
             return None
+        font = cidfont
     descriptor = font.get("/FontDescriptor")
     return descriptor if isinstance(descriptor, pikepdf.Dictionary) else None
 
@@ -135,7 +147,9 @@ def _builtin_encoding_used(font: pikepdf.Dictionary) -> bool:
     encoding = font.get("/Encoding")
     if isinstance(encoding, pikepdf.Name):
         return False
-    return not (isinstance(encoding, pikepdf.Dictionary) and isinstance(encoding.get("/BaseEncoding"), pikepdf.Name))
+    return not (
+        isinstance(encoding, pikepdf.Dictionary) and isinstance(encoding.get("/BaseEncoding"), pikepdf.Name)
+    )
 
 
 def _duplicate_names(top: object) -> bool:
@@ -258,7 +272,10 @@ def _rescale(font: pikepdf.Dictionary, where: str) -> bool:
     """Put in the copy *font*'s compact program rewritten in the default FontMatrix."""
     descriptor = _descriptor(font)
     program = descriptor.get("/FontFile3") if descriptor is not None else None
-    if not isinstance(program, pikepdf.Stream) or program.get("/Subtype") not in ("/Type1C", "/CIDFontType0C"):
+    if not isinstance(program, pikepdf.Stream) or program.get("/Subtype") not in (
+        "/Type1C",
+        "/CIDFontType0C",
+    ):
         return False
     try:
         data = program.read_bytes()
@@ -367,7 +384,13 @@ def settle(pdf: pikepdf.Pdf, findings: list[tuple[str, str, str]]) -> Settlement
     found = Settlement()
     done: dict[tuple[str, str], bool] = {}
     for rule, where, message in findings:
-        kind = "matrix" if is_matrix_refusal(rule, message) else "cidset" if is_cidset_refusal(rule, message) else None
+        kind = (
+            "matrix"
+            if is_matrix_refusal(rule, message)
+            else "cidset"
+            if is_cidset_refusal(rule, message)
+            else None
+        )
         if kind is None:
             continue
         if (kind, where) not in done:
