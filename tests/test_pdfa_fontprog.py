@@ -216,6 +216,47 @@ def test_unreadable_cff_stays_refused(tmp_path: Path) -> None:
     assert _fontprograms.rescaled_cff(b"\x01\x00\x04\x04garbage", standard_encoding=False) is None
 
 
+# --- multiple master instances ----------------------------------------------------------------------
+
+
+def _mmtype1(**kwargs):
+    def make(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        font = _type1c(units=1000, widths=[1229, 1100], **kwargs)(pdf)
+        font.Subtype = pikepdf.Name.MMType1
+        font.BaseFont = pikepdf.Name("/TestMM_400_600_")
+        return font
+
+    return make
+
+
+@pytest.mark.parametrize("flavour", ["1b", "2b"])
+def test_embedded_multiple_master_instance_passes(tmp_path: Path, flavour: str) -> None:
+    data = _with_font(flavour, SHOW_AB, _mmtype1())
+    pike = pikepdf.pdfa.validate_written(io.BytesIO(data), flavour)
+    assert [f.rule for f in pike.findings] == [_fontprograms.MMTYPE1_RULE]
+    report = _check(tmp_path, data, flavour)
+    assert report.passed, report.failures
+
+
+def test_multiple_master_instance_is_checked_as_type1(tmp_path: Path) -> None:
+    def make(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        font = _mmtype1()(pdf)
+        font.LastChar = 67
+        font.Widths = [1229, 1100, 500]
+        return font
+
+    missing = _with_font("2b", b"BT /F1 12 Tf 10 10 Td (ABC) Tj ET", make)
+    assert _rules(_check(tmp_path, missing, "2b")) == {"ISO_19005_2:6.2.11.4.1-2"}
+
+    def unembedded(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        font = _mmtype1()(pdf)
+        del font.FontDescriptor["/FontFile3"]
+        return font
+
+    report = _check(tmp_path, _with_font("2b", SHOW_AB, unembedded), "2b")
+    assert _rules(report) == {"ISO_19005_2:6.2.11.4.1-1"}
+
+
 # --- CIDSet of a subset CIDFontType2 -----------------------------------------------------------------
 
 TT_WIDTHS = [500, 600, 700, 800]  # .notdef, g1, g2, g3: CIDs 0..3 under /Identity

@@ -1,4 +1,4 @@
-"""Font programs pikepdf refuses: CFF programs with their own FontMatrix, CIDSets of TrueType CIDFonts.
+"""Font programs pikepdf refuses: CFF with their own FontMatrix, multiple master fonts, TrueType CIDSets.
 
 **Compact font programs (FontFile3 /Type1C or /CIDFontType0C) whose FontMatrix is not
 [0.001 0 0 0.001 0 0].** A font program drawn on a 2048-unit grid says so in its FontMatrix
@@ -20,6 +20,12 @@ them), and stay refused.
 A program's built-in encoding matters only when the font dictionary names no base encoding; when it
 does, a built-in ExpertEncoding (which pikepdf refuses as well) is written as StandardEncoding, which
 changes nothing pikepdf or veraPDF reads for that font.
+
+**Multiple master instances** (/MMType1), which pikepdf refuses whole. ISO 32000-1 9.6.2.3 defines
+the font dictionary of a multiple master instance as that of a Type 1 font but for its /Subtype, and
+veraPDF applies its Type 1 rules to it (embedding, glyphs, widths, /CharSet). In the copy pikepdf
+checks again the instance is a /Type1 font, so those rules are checked; its program, if embedded, is
+read as any Type 1 or compact program.
 
 **/CIDSet of a subset CIDFontType2** (ISO 19005-2 6.2.11.4.2-2: a CIDSet, if present, identifies all
 CIDs present in the embedded program), which pikepdf does not check and refuses, leaving the font's
@@ -51,6 +57,8 @@ PROGRAM_RULE = "pikepdf:font-program"
 ENCODING_RULE = "pikepdf:font-encoding"
 CIDSET_CLAUSE = "6.2.11.4.2-2"
 CIDSET_MESSAGE = "/CIDSet on a CIDFontType2 subset is not checked"
+MMTYPE1_RULE = "pikepdf:font-mmtype1"
+MMTYPE1_MESSAGE = "multiple master fonts are not supported"
 _MATRIX_MESSAGE = re.compile(r"^(?:Type 1 font|CIDFontType0): CFF FontMatrix \[[^\]]*\] is not supported$")
 _EXPERT_MESSAGE = "Type 1 font: CFF ExpertEncoding is not supported"
 _FONT_WHERE = re.compile(r"^obj (\d+) (\d+) \(Font\)$")
@@ -112,9 +120,18 @@ def is_cidset_refusal(rule: str, message: str) -> bool:
     return rule.endswith(f":{CIDSET_CLAUSE}") and message == CIDSET_MESSAGE
 
 
+def is_mmtype1_refusal(rule: str, message: str) -> bool:
+    """True for pikepdf's refusal of a multiple master font."""
+    return rule == MMTYPE1_RULE and message == MMTYPE1_MESSAGE
+
+
 def is_refusal(rule: str, message: str) -> bool:
     """True for the refusals this module settles."""
-    return is_matrix_refusal(rule, message) or is_cidset_refusal(rule, message)
+    return (
+        is_matrix_refusal(rule, message)
+        or is_cidset_refusal(rule, message)
+        or is_mmtype1_refusal(rule, message)
+    )
 
 
 def _font(pdf: pikepdf.Pdf, where: str) -> pikepdf.Dictionary | None:
@@ -384,20 +401,26 @@ def settle(pdf: pikepdf.Pdf, findings: list[tuple[str, str, str]]) -> Settlement
     found = Settlement()
     done: dict[tuple[str, str], bool] = {}
     for rule, where, message in findings:
-        kind = (
-            "matrix"
-            if is_matrix_refusal(rule, message)
-            else "cidset"
-            if is_cidset_refusal(rule, message)
-            else None
-        )
-        if kind is None:
+        if is_matrix_refusal(rule, message):
+            kind = "matrix"
+        elif is_cidset_refusal(rule, message):
+            kind = "cidset"
+        elif is_mmtype1_refusal(rule, message):
+            kind = "mmtype1"
+        else:
             continue
         if (kind, where) not in done:
             font = _font(pdf, where)
             ok = False
-            if font is not None:
-                ok = _rescale(font, where) if kind == "matrix" else _settle_cidset(font, where, found)
+            if font is None:
+                pass
+            elif kind == "matrix":
+                ok = _rescale(font, where)
+            elif kind == "cidset":
+                ok = _settle_cidset(font, where, found)
+            elif font.get("/Subtype") == "/MMType1":
+                font.Subtype = pikepdf.Name.Type1
+                ok = True
             done[(kind, where)] = ok
         if done[(kind, where)]:
             found.candidates.add((rule, where, message))
