@@ -14,7 +14,9 @@ One verdict is made from:
 - `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
-- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8).
+- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
+- `_fontprograms` and `_cmaps`, for fonts pikepdf refuses: compact programs with their own FontMatrix,
+  multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones.
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
@@ -289,7 +291,10 @@ def _recheck(
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
     states set by Tf; `_colourants`: each Separation and DeviceN space replaced by its alternate space;
     `_forms`: the interactive form taken out of the catalog, widgets handed over; `_patterns`: pattern
-    colour taken out of content streams, tiling patterns drawn as Form XObjects) and pikepdf checks the
+    colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
+    font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
+    TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
+    predefined CMap dropped) and pikepdf checks the
     copy; its new findings join the others. A refusal is settled only if that second check ran and did
     not make the same finding.
 
