@@ -294,9 +294,8 @@ def _recheck(
     colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
     font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
     TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
-    predefined CMap dropped) and pikepdf checks the
-    copy; its new findings join the others. A refusal is settled only if that second check ran and did
-    not make the same finding.
+    predefined CMap dropped) and pikepdf checks the copy; its new findings join the others. A refusal
+    is settled only if that second check ran and did not make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
