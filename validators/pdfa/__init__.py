@@ -14,7 +14,9 @@ One verdict is made from:
 - `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
-- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8).
+- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
+- `_fontprograms` and `_cmaps`, for fonts pikepdf refuses: compact programs with their own FontMatrix,
+  multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones.
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
@@ -41,8 +43,10 @@ from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
     _accel,
     _annots,
+    _cmaps,
     _colourants,
     _embedded,
+    _fontprograms,
     _fonts,
     _forms,
     _normalise,
@@ -296,9 +300,11 @@ def _recheck(
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
     states set by Tf; `_colourants`: each Separation and DeviceN space replaced by its alternate space;
     `_forms`: the interactive form taken out of the catalog, widgets handed over; `_patterns`: pattern
-    colour taken out of content streams, tiling patterns drawn as Form XObjects) and pikepdf checks the
-    copy; its new findings join the others. A refusal is settled only if that second check ran and did
-    not make the same finding.
+    colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
+    font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
+    TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
+    predefined CMap dropped) and pikepdf checks the copy; its new findings join the others. A refusal
+    is settled only if that second check ran and did not make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
@@ -312,6 +318,7 @@ def _recheck(
     settled_sh: set[str] = set()
     substituted = False
     handed_annots: dict[str, str] = {}
+    referred: dict[str, str] = {}
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
@@ -404,6 +411,14 @@ def _recheck(
                     for f in pike_findings
                     if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
                 )
+            if any(_fontprograms.is_refusal(f.rule, f.message) for f in pike_findings):
+                fonts = _fontprograms.settle(pdf, [(f.rule, f.where, f.message) for f in pike_findings])
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in fonts.problems)
+                candidates.update(fonts.candidates)
+            if any(_cmaps.is_refusal(f.rule, f.message) for f in pike_findings):
+                cmaps = _cmaps.settle(pdf, fl.part, [(f.rule, f.where, f.message) for f in pike_findings])
+                candidates.update(cmaps.candidates)
+                referred = cmaps.referred
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -422,6 +437,11 @@ def _recheck(
 
     def new(f: pikepdf.pdfa.Finding) -> bool:
         if (f.rule, f.where, f.message) in known:
+            return False
+        unmapped = _cmaps.through_referred(f.rule, f.where, f.message, referred) if referred else None
+        if unmapped is not None:
+            # A code the embedded CMap leaves to the predefined CMap it uses: not checked, not broken
+            problems.append((unmapped.clause, unmapped.where, unmapped.message, unmapped.unsupported))
             return False
         if f.rule == _shading.SH_RULE and f.where in settled_sh:
             # A stream whose shadings `_shading` checked. Any other sh the second check meets (in a
@@ -505,6 +525,8 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _annots.is_annot_finding(f.rule, f.message)
         or _gs_font_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
+        or _fontprograms.is_refusal(f.rule, f.message)
+        or _cmaps.is_refusal(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
