@@ -43,6 +43,7 @@ from validators.pdfa import (
     _embedded,
     _fonts,
     _forms,
+    _graphics,
     _normalise,
     _patterns,
     _shading,
@@ -275,6 +276,10 @@ def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
 _Problem = tuple[str, str, str, bool]
 
 
+# Further checks of the copy for the graphics refusals that a check of it brings to light
+_GRAPHICS_ROUNDS = 2
+
+
 def _recheck(
     data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
@@ -379,7 +384,28 @@ def _recheck(
                     for f in pike_findings
                     if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
                 )
+            graphics = _graphics.settle(pdf, fl.part, output_intent, pike_findings)
+            problems.extend(graphics.problems)
+            candidates.update(graphics.candidates)
+            handed_over = list(graphics.handed_over)
             recheck = pikepdf.pdfa.check(pdf, base)
+            # The second check walks below refusals the first stopped at, and may meet more of
+            # these: settled the same way, with a further check of the copy edited again
+            for _ in range(_GRAPHICS_ROUNDS):
+                known_now = {(f.rule, f.where, f.message) for f in pike_findings}
+                fresh = [
+                    f
+                    for f in recheck.findings
+                    if _graphics.is_refusal(f, fl.part) and (f.rule, f.where, f.message) not in known_now
+                ]
+                if not fresh:
+                    break
+                graphics = _graphics.settle(pdf, fl.part, output_intent, fresh)
+                if not graphics.candidates and not graphics.problems:
+                    break
+                problems.extend(graphics.problems)
+                handed_over.extend(graphics.handed_over)
+                recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
         return pike_findings, []
@@ -408,7 +434,9 @@ def _recheck(
         return not (substituted and f.rule == "pikepdf:content-operands" and "components" in f.message)
 
     kept.extend(f for f in recheck.findings if new(f))
-    return kept, problems
+    kept.extend(handed_over)
+    # A construct met again in a later round is reported once
+    return kept, list(dict.fromkeys(problems))
 
 
 def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
@@ -429,7 +457,7 @@ def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> 
     return False
 
 
-def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool:
     return any(
         _shading_finding(f)
         or _alpha_finding(f)
@@ -437,6 +465,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _form_finding(f)
         or _gs_font_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
+        or _graphics.is_refusal(f, part)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
@@ -558,7 +587,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []
     violated = any(f.kind is FindingKind.VIOLATION for f in findings)
-    if _needs_recheck(pike_findings) and not violated and not _rejected_anyway(fl, pike_findings):
+    if _needs_recheck(pike_findings, fl.part) and not violated and not _rejected_anyway(fl, pike_findings):
         try:
             pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
