@@ -1,4 +1,4 @@
-"""pikepdf.pdfa's refusals of graphics and images, settled by `_overprint`, `_halftones`, `_jpx` and `_images`.
+"""pikepdf.pdfa's refusals of graphics and images, settled by `_overprint`, `_halftones`, `_jpx`, `_images`.
 
 Each refusal is settled as `validators.pdfa._recheck` settles the others: a check of ours covers the
 rules the refused construct is subject to, and the copy of the document that pikepdf checks again
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pikepdf
 import pikepdf.pdfa
 
-from validators.pdfa import _halftones, _images, _jpx, _overprint
+from validators.pdfa import _embedded, _halftones, _images, _jpx, _overprint
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,11 @@ def settle(
             where = f"obj {image.objgen[0]} {image.objgen[1]} (ImageXObject)"
             problems = _jpx.check_image(image, where, output_intent) if _jpx.is_jpx(image) else []
             done.problems.extend((p.clause, p.where, p.message, p.unsupported) for p in problems)
-            if _jpx.is_jpx(image) and not any(p.unsupported for p in problems) and _jpx.prepare_image(pdf, image):
+            if (
+                _jpx.is_jpx(image)
+                and not any(p.unsupported for p in problems)
+                and _jpx.prepare_image(pdf, image)
+            ):
                 prepared.add(image.objgen)
         for f in findings:
             m = _JPX_WHERE.match(f.where) if _jpeg2000(f, part) else None
@@ -123,4 +127,8 @@ def settle(
                 done.candidates.add((f.rule, f.where, f.message))
         elif _thumbnail(f) and _images.hand_over_thumbnail(pdf, f.where):
             done.candidates.add((f.rule, f.where, f.message))
+            if part == 3:
+                # pikepdf walked nothing below the file specification: the embedded files it then
+                # refused as not reached by its walk are settled if the walk of the copy reaches them
+                done.candidates |= keys(lambda f: f.rule == _embedded.FILE_RULE)
     return done

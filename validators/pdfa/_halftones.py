@@ -56,6 +56,9 @@ def _graphics_states(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
             if "/HT" in obj:
                 found.append((obj, where))
             children = list(obj.values())
+        elif isinstance(obj, pikepdf.Stream):
+            # A stream's dictionary holds direct resources (a Form XObject's, a Type 3 font's)
+            children = list(obj.stream_dict.values())
         elif isinstance(obj, pikepdf.Array):
             children = list(obj)
         else:
@@ -65,7 +68,7 @@ def _graphics_states(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
                 visit(child, where, depth + 1)
 
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array) and not isinstance(obj, pikepdf.Stream):
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
             visit(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}", 0)
     return found
 

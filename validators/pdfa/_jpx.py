@@ -181,7 +181,8 @@ def check_image(image: pikepdf.Stream, where: str, output_intent: str | None) ->
     if header.specs != 1 and header.approx != 1:
         bad(
             "6.2.8.3-2",
-            f"the JPEG 2000 data has {header.specs} colour specifications, {header.approx} of them with APPROX 1",
+            f"the JPEG 2000 data has {header.specs} colour specifications, "
+            f"{header.approx} of them with APPROX 1",
         )
     if header.method not in (1, 2, 3):
         bad(
@@ -193,7 +194,9 @@ def check_image(image: pikepdf.Stream, where: str, output_intent: str | None) ->
     if header.enum_cs == _ENUM_CIEJAB:
         bad("6.2.8.3-4", "the JPEG 2000 data uses the enumerated colour space 19 (CIEJab)")
     if header.enum_cs == _ENUM_CMYK and header.method == 1 and output_intent != "CMYK":
-        bad("6.2.4.3-3", f"JPEG 2000 image in enumerated CMYK with {output_intent or 'no PDF/A OutputIntent'}")
+        bad(
+            "6.2.4.3-3", f"JPEG 2000 image in enumerated CMYK with {output_intent or 'no PDF/A OutputIntent'}"
+        )
     if header.method == 2 and header.profile is not None:
         problem = _profile_problem(header.profile)
         if problem is not None:

@@ -26,9 +26,7 @@ import pikepdf
 log = logging.getLogger(__name__)
 
 RULE_PART23 = "ISO_19005_2:6.2.4.2-2"
-MESSAGE = (
-    "overprint mode 1 with overprinting on is not supported (PDF/A forbids it for ICCBased CMYK colour)"
-)
+MESSAGE = "overprint mode 1 with overprinting on is not supported (PDF/A forbids it for ICCBased CMYK colour)"
 CLAUSE = "6.2.4.2-2"
 
 _FILL_OPS = frozenset({"f", "F", "f*", "B", "B*", "b", "b*"})
@@ -94,7 +92,8 @@ class _Walk:
             OverprintProblem(
                 CLAUSE,
                 where,
-                f"overprint mode 1 with {what} overprinting on, and an ICCBased CMYK colour space used for {what}",
+                f"overprint mode 1 with {what} overprinting on, "
+                f"and an ICCBased CMYK colour space used for {what}",
             )
         )
 
@@ -118,6 +117,8 @@ def _icc_cmyk(value: object) -> bool:
 
 def _lookup(resources: list[pikepdf.Dictionary], category: str, name: object) -> object:
     """A named resource, from the stream's own resources first, then those it inherits."""
+    if not isinstance(name, pikepdf.Name):
+        return None
     for held in resources:
         table = held.get(category)
         if isinstance(table, pikepdf.Dictionary) and name in table:
@@ -234,7 +235,14 @@ def _walk(
                 mask = params.get("/SMask")
                 group = mask.get("/G") if isinstance(mask, pikepdf.Dictionary) else None
                 if isinstance(group, pikepdf.Stream):
-                    _walk(walk, group, _resources_of(group, resources), state, _where(group, "FormXObject"), depth + 1)
+                    _walk(
+                        walk,
+                        group,
+                        _resources_of(group, resources),
+                        state,
+                        _where(group, "FormXObject"),
+                        depth + 1,
+                    )
         elif op in ("cs", "CS") and operands:
             cmyk, pattern = _space(operands[0], resources)
             if op == "cs":
@@ -243,17 +251,30 @@ def _walk(
                 state = replace(state, stroke_cmyk=cmyk, stroke_pattern=pattern)
         elif op in ("k", "K"):
             cmyk = _icc_cmyk(_lookup(resources, "/ColorSpace", pikepdf.Name.DefaultCMYK))
-            state = replace(state, **({"fill_cmyk": cmyk, "fill_pattern": False} if op == "k"
-                                      else {"stroke_cmyk": cmyk, "stroke_pattern": False}))
+            state = replace(
+                state,
+                **(
+                    {"fill_cmyk": cmyk, "fill_pattern": False}
+                    if op == "k"
+                    else {"stroke_cmyk": cmyk, "stroke_pattern": False}
+                ),
+            )
         elif op in ("g", "rg"):
             state = replace(state, fill_cmyk=False, fill_pattern=False)
         elif op in ("G", "RG"):
             state = replace(state, stroke_cmyk=False, stroke_pattern=False)
         elif op in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
-            if (state.fill_pattern if op == "scn" else state.stroke_pattern):
-                pattern = _lookup(resources, "/Pattern", operands[-1])
-                if isinstance(pattern, pikepdf.Stream) and pattern.get("/PatternType") == 1:
-                    _walk(walk, pattern, _resources_of(pattern, []), state, _where(pattern, "Pattern"), depth + 1)
+            if state.fill_pattern if op == "scn" else state.stroke_pattern:
+                tile = _lookup(resources, "/Pattern", operands[-1])
+                if isinstance(tile, pikepdf.Stream) and tile.get("/PatternType") == 1:
+                    _walk(
+                        walk,
+                        tile,
+                        _resources_of(tile, []),
+                        state,
+                        _where(tile, "Pattern"),
+                        depth + 1,
+                    )
         elif op == "Tr" and operands and isinstance(operands[0], int):
             state = replace(state, render=int(operands[0]))
         elif op == "Tf" and operands:
@@ -266,7 +287,14 @@ def _walk(
         elif op == "Do" and operands:
             xobject = _lookup(resources, "/XObject", operands[0])
             if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
-                _walk(walk, xobject, _resources_of(xobject, resources), state, _where(xobject, "FormXObject"), depth + 1)
+                _walk(
+                    walk,
+                    xobject,
+                    _resources_of(xobject, resources),
+                    state,
+                    _where(xobject, "FormXObject"),
+                    depth + 1,
+                )
         if op in _FILL_OPS and state.op_fill and state.opm == 1 and state.fill_cmyk:
             walk.violation(where, "fill")
         if op in _STROKE_OPS and state.op_stroke and state.opm == 1 and state.stroke_cmyk:
@@ -280,14 +308,16 @@ def _walk(
                 _glyphs(walk, walk.fonts[state.type3], resources, state, depth)
 
 
-def _glyphs(walk: _Walk, font: pikepdf.Object, resources: list[pikepdf.Dictionary], state: _State, depth: int) -> None:
+def _glyphs(
+    walk: _Walk, font: pikepdf.Object, resources: list[pikepdf.Dictionary], state: _State, depth: int
+) -> None:
     """Walk every glyph description of a Type 3 font, drawn in *state*."""
     procs = font.get("/CharProcs")
     if not isinstance(procs, pikepdf.Dictionary):
         return
     glyph_resources = _resources_of(font, resources)
     glyph_state = replace(state, type3=None)
-    for _name_, proc in procs.items():
+    for proc in procs.values():
         if isinstance(proc, pikepdf.Stream):
             _walk(walk, proc, glyph_resources, glyph_state, _where(proc, "Type3Glyph"), depth + 1)
 
@@ -321,7 +351,14 @@ def check_overprint(pdf: pikepdf.Pdf, part: int) -> list[OverprintProblem]:
         if isinstance(annots, pikepdf.Array):
             for annotation in annots:
                 for appearance in _appearances(annotation):
-                    _walk(walk, appearance, _resources_of(appearance, []), _State(), _where(appearance, "FormXObject"), 1)
+                    _walk(
+                        walk,
+                        appearance,
+                        _resources_of(appearance, []),
+                        _State(),
+                        _where(appearance, "FormXObject"),
+                        1,
+                    )
         if walk.incomplete:
             break
     return walk.problems
@@ -345,6 +382,9 @@ def neutralise(pdf: pikepdf.Pdf) -> int:
                 obj["/OPM"] = 0
                 changed += 1
             children = list(obj.values())
+        elif isinstance(obj, pikepdf.Stream):
+            # A stream's dictionary holds direct resources (a Form XObject's, a Type 3 font's)
+            children = list(obj.stream_dict.values())
         elif isinstance(obj, pikepdf.Array):
             children = list(obj)
         else:
@@ -354,6 +394,6 @@ def neutralise(pdf: pikepdf.Pdf) -> int:
                 visit(child, depth + 1)
 
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array) and not isinstance(obj, pikepdf.Stream):
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
             visit(obj, 0)
     return changed
