@@ -81,7 +81,7 @@ def _overprint(
                 Type=pikepdf.Name.XObject,
                 Subtype=pikepdf.Name.Form,
                 BBox=[0, 0, 200, 200],
-                Resources=pikepdf.Dictionary(ColorSpace=colour_spaces),
+                Resources=pikepdf.Dictionary(ColorSpace=colour_spaces, ExtGState=pikepdf.Dictionary(GS0=gs)),
             )
             resources.XObject = pikepdf.Dictionary(Fm0=xobject)
         page = pdf.pages[0].obj
@@ -147,6 +147,8 @@ def test_overprint_mode_conforming(tmp_path: Path, pdfa2b: bytes, content: bytes
         (b"/GS0 gs 0.2 0.4 0.6 0 k 10 10 50 50 re f", {"default_cmyk": True}),
         # An annotation's appearance stream
         (b"", {"annotation": b"/GS0 gs /CS0 cs " + _FILL}),
+        # A Form XObject that no page draws
+        (b"", {"form": b"/GS0 gs /CS0 cs " + _FILL}),
     ],
 )
 def test_overprint_mode_with_iccbased_cmyk_fails(

@@ -11,7 +11,8 @@ ISO 19005-1 has no such rule.
 pikepdf refuses any graphics state that sets overprint mode 1 with overprinting on, whatever colour
 follows. `check_overprint` tracks the graphics state through every content stream of the document
 (pages, Form XObjects, tiling patterns, Type 3 glyphs, soft mask groups, annotation appearances,
-each with the state it is drawn in) and reports each use that breaks the rule; `neutralise` writes
+each with the state it is drawn in, and every Form XObject, tiling pattern and Type 3 glyph once
+more from the initial state, as a reader of the file's objects meets them) and reports each use that breaks the rule; `neutralise` writes
 /OPM 0 in every graphics state of the copy pikepdf checks again, so that nothing else goes
 unchecked behind the refusal.
 """
@@ -361,6 +362,18 @@ def check_overprint(pdf: pikepdf.Pdf, part: int) -> list[OverprintProblem]:
                     )
         if walk.incomplete:
             break
+    # Streams no page reaches, or reaches only in another state, as a reader of the file's objects
+    # meets them: from the initial graphics state, with their own resources
+    for found in pdf.objects:
+        if walk.incomplete:
+            break
+        if isinstance(found, pikepdf.Stream) and (
+            found.get("/Subtype") == "/Form" or found.get("/PatternType") == 1
+        ):
+            kind = "FormXObject" if found.get("/Subtype") == "/Form" else "Pattern"
+            _walk(walk, found, _resources_of(found, []), _State(), _where(found, kind), 1)
+        elif isinstance(found, pikepdf.Dictionary) and found.get("/Subtype") == "/Type3":
+            _glyphs(walk, found, [], _State(), 1)
     return walk.problems
 
 
