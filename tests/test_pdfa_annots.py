@@ -101,3 +101,40 @@ def test_trapnet_with_font_fauxing_stays_refused(tmp_path: Path) -> None:
     edit = _with_annot("/TrapNet", FontFauxing=pikepdf.Array([]), Version=pikepdf.Array([]))
     report = _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b")
     assert "pikepdf:schema-Annot" in _rules(report)
+
+
+def _attachment(payload: bytes, *, uf: bool = True):
+    def filespec(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        stream = pdf.make_stream(payload, Type=pikepdf.Name.EmbeddedFile)
+        spec = pikepdf.Dictionary(
+            Type=pikepdf.Name.Filespec, F=pikepdf.String("inner.pdf"), EF=pikepdf.Dictionary(F=stream)
+        )
+        if uf:
+            spec.UF = pikepdf.String("inner.pdf")
+        return pdf.make_indirect(spec)
+
+    return filespec
+
+
+def test_file_attachment_of_a_pdfa_file_passes_2b(tmp_path: Path) -> None:
+    edit = _with_annot("/FileAttachment", FS=_attachment(_write_pdfa("2b")), Name=pikepdf.Name("/Paperclip"))
+    report = _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_file_attachment_of_another_file_fails_2b(tmp_path: Path) -> None:
+    edit = _with_annot("/FileAttachment", FS=_attachment(b"plain text, not PDF/A"))
+    report = _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b")
+    assert "ISO_19005_2:6.8-5" in _rules(report)
+
+
+def test_file_attachment_without_uf_fails_2b(tmp_path: Path) -> None:
+    edit = _with_annot("/FileAttachment", FS=_attachment(_write_pdfa("2b"), uf=False))
+    report = _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b")
+    assert "ISO_19005_2:6.8-2" in _rules(report)
+
+
+def test_file_attachment_without_appearance_fails_2b(tmp_path: Path) -> None:
+    edit = _with_annot("/FileAttachment", appearance=None, FS=_attachment(_write_pdfa("2b")))
+    report = _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b")
+    assert "ISO_19005_2:6.3.3-1" in _rules(report)

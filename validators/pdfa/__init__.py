@@ -296,6 +296,7 @@ def _recheck(
     output_intent: str | None,
     pike_findings: list[pikepdf.pdfa.Finding],
     unused: frozenset[tuple[int, int]] = frozenset(),
+    depth: int = 0,
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
     """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
@@ -388,9 +389,13 @@ def _recheck(
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
             if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
-                handed_annots = _annots.hand_over(
-                    pdf, [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)]
+                handed_annots, annot_problems = _annots.hand_over(
+                    pdf,
+                    [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)],
+                    fl.part,
+                    lambda embedded, where: _embedded_verdict(embedded, where, depth),
                 )
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in annot_problems)
                 candidates.update(
                     (f.rule, f.where, f.message)
                     for f in pike_findings
@@ -691,7 +696,9 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         and not _rejected_anyway(fl, pike_findings, unused)
     ):
         try:
-            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings, unused)
+            pike_findings, recheck_problems = _recheck(
+                data, fl, pike.output_intent, pike_findings, unused, depth
+            )
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
             log.warning("Second check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)

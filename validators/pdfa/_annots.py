@@ -1,4 +1,4 @@
-"""Annotation types PDF/A permits and pikepdf.pdfa refuses: FreeText, Redact, Watermark, PrinterMark, TrapNet.
+"""Annotation types PDF/A permits and pikepdf.pdfa refuses: FreeText, Redact, Watermark, FileAttachment...
 
 ISO 19005-1 6.5 and ISO 19005-2/3 6.3 ask the same of every annotation type they permit: the /F key
 with the Print flag set and the hidden ones clear, an appearance dictionary holding only /N (with the
@@ -12,6 +12,10 @@ own type defines have been checked here and taken out (a Redact annotation's ove
 a Form XObject, is drawn on the page instead, so that its content is checked too). A TrapNet
 annotation with /FontFauxing (fonts that would need checking) stays refused, and so does any type
 whose own keys are not as ISO 32000-1 defines them.
+
+A FileAttachment annotation embeds a file: in PDF/A-2 it is handed over only when its file
+specification passes `_embedded`'s checks, the embedded file being checked by this validator in turn
+(ISO 19005-2 6.8); in PDF/A-1, which forbids the type, and in PDF/A-3, it stays as pikepdf left it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import re
 from collections.abc import Callable
 
 import pikepdf
+
+from validators.pdfa import _embedded
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +107,7 @@ _OWN_KEYS: dict[str, dict[str, Callable[[object], bool]]] = {
     "/Watermark": {"/FixedPrint": _fixed_print},
     "/PrinterMark": {"/MN": _name},
     "/TrapNet": {"/LastModified": _string, "/Version": _array, "/AnnotStates": _array},
+    "/FileAttachment": {"/FS": lambda v: isinstance(v, pikepdf.Dictionary), "/Name": _name},
 }
 
 
@@ -120,13 +127,19 @@ def _pages_of_annotations(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dic
     return owners
 
 
-def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> dict[str, str]:
+def hand_over(
+    pdf: pikepdf.Pdf, wheres: list[str], part: int, validate: _embedded.Validate
+) -> tuple[dict[str, str], list[_embedded.EmbeddedProblem]]:
     """Turn the refused annotations at *wheres* into Square annotations in *pdf* (a copy).
 
-    Returns the locations handed over, each with the annotation's own subtype: pikepdf's refusal there
-    is settled if the second check does not refuse it again. The others stay refused.
+    *validate* checks a file a FileAttachment annotation embeds (see `_embedded.Validate`).
+
+    Returns the locations handed over, each with the annotation's own subtype (pikepdf's refusal there
+    is settled if the second check does not refuse it again; the others stay refused), and the
+    problems of the files FileAttachment annotations embed.
     """
     handed: dict[str, str] = {}
+    attachments = _embedded.Checker(validate)
     overlays: dict[tuple[int, int], tuple[pikepdf.Dictionary, list[pikepdf.Stream]]] = {}
     owners: dict[tuple[int, int], pikepdf.Dictionary] | None = None
     for where in wheres:
@@ -150,6 +163,13 @@ def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> dict[str, str]:
         if bad:
             log.debug("%s: %s not as ISO 32000-1 defines them", where, ", ".join(bad))
             continue
+        if subtype == "/FileAttachment":
+            if part != 2 or "/FS" not in annot:
+                continue
+            before = len(attachments.problems)
+            attachments.filespec(annot.FS, f"{where.removesuffix(' /Subtype')} /FS")
+            if any(p.unsupported for p in attachments.problems[before:]):
+                continue  # a file that could not be checked: the refusal stands
         overlay = annot.get("/RO")
         if isinstance(overlay, pikepdf.Stream):
             if owners is None:
@@ -166,7 +186,7 @@ def hand_over(pdf: pikepdf.Pdf, wheres: list[str]) -> dict[str, str]:
         handed[where] = subtype
     for page, streams in overlays.values():
         _draw(pdf, page, streams)
-    return handed
+    return handed, [p for p in attachments.problems if not p.unsupported]
 
 
 def in_own_words(f_where: str, message: str, handed: dict[str, str]) -> str:

@@ -67,7 +67,9 @@ class EmbeddedVerdict:
 Validate = Callable[[bytes, str], tuple[str, bool] | None]
 
 
-class _Checker:
+class Checker:
+    """Checks file specifications and the files they embed, once each; collects the problems."""
+
     def __init__(self, validate: Validate):
         self.validate = validate
         # Verdicts on embedded file streams and file specifications, by object: True if approved
@@ -210,7 +212,7 @@ def check_embedded_files(
     Returns:
         The problems found, and which of the findings are settled.
     """
-    checker = _Checker(validate)
+    checker = Checker(validate)
     verdict = EmbeddedVerdict()
     for rule, where, message in findings:
         if rule == TREE_RULE and message == TREE_MESSAGE and _TREE_WHERE.match(where):
