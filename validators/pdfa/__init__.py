@@ -14,7 +14,11 @@ One verdict is made from:
 - `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
-- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8).
+- `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
+- `_version`, `_signatures`, `_actions`, `_output_intents` and `_optional_content`, for what pikepdf
+  refuses in the catalog and the trailer: a PDF/A-1 file that says it is PDF 1.5 or later (checked in
+  full as PDF 1.4), permissions and signatures, the open action and actions with keys pikepdf does not
+  know, PDF/X and PDF/E output intents, optional content, and private trailer keys.
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
@@ -39,15 +43,20 @@ import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
+    _actions,
     _colourants,
     _embedded,
     _fonts,
     _forms,
     _normalise,
+    _optional_content,
+    _output_intents,
     _patterns,
     _shading,
+    _signatures,
     _syntax,
     _transparency,
+    _version,
     _xmp,
 )
 
@@ -271,6 +280,75 @@ def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
 
 
+def _document_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusals in the catalog and the trailer that a second check may settle."""
+    return (
+        _signatures.perms_finding(f.rule, f.message)
+        or _actions.open_action_finding(f.rule, f.message)
+        or f.rule == _actions.ACTION_RULE
+        or _output_intents.other_intent_finding(f.rule, f.message)
+        or _optional_content.properties_finding(f.rule, f.message)
+        or _optional_content.oc_entry(f.rule, f.where, f.message) is not None
+        or _version.catalog_version_finding(f)
+        or _normalise.trailer_private_keys(f.rule, f.where, f.message) is not None
+    )
+
+
+def _settle_document(
+    pdf: pikepdf.Pdf,
+    fl: Flavour,
+    pike_findings: list[pikepdf.pdfa.Finding],
+    signatures: _signatures.SignatureChecker,
+) -> tuple[set[tuple[str, str, str]], list[_Problem]]:
+    """Check what pikepdf refused in the catalog and the trailer, and edit the copy *pdf* to match.
+
+    Returns:
+        The findings to settle if the second check does not make them again, and the problems found.
+    """
+    candidates: set[tuple[str, str, str]] = set()
+    problems: list[_Problem] = []
+    has_properties = any(_optional_content.properties_finding(f.rule, f.message) for f in pike_findings)
+    intents: list[_output_intents.IntentProblem] | None = None
+    intents_settled = False
+    for f in pike_findings:
+        key = (f.rule, f.where, f.message)
+        if _signatures.perms_finding(f.rule, f.message):
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in signatures.permissions())
+            del pdf.Root["/Perms"]
+            candidates.add(key)
+        elif _actions.open_action_finding(f.rule, f.message):
+            found = _actions.check_open_action(pdf, fl.part)
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in found)
+            del pdf.Root["/OpenAction"]
+            candidates.add(key)
+        elif _actions.settle_refused_action(pdf, f.rule, f.where, f.message):
+            candidates.add(key)
+        elif _output_intents.other_intent_finding(f.rule, f.message):
+            if intents is None:
+                # Checked once, for all of them; None if there is no GTS_PDFA1 output intent
+                intents = _output_intents.check_other_intents(pdf, fl.part) or []
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in intents)
+                intents_settled = _output_intents.only_pdfa_intents(pdf)
+            if intents_settled:
+                candidates.add(key)
+        elif fl.part > 1 and _optional_content.properties_finding(f.rule, f.message):
+            found_oc = _optional_content.check_properties(pdf, fl.part)
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in found_oc)
+            del pdf.Root["/OCProperties"]
+            _optional_content.remove_oc_entries(pdf)
+            candidates.add(key)
+        elif fl.part > 1 and has_properties and (objgen := _optional_content.oc_entry(f.rule, f.where, f.message)):
+            if _optional_content.remove_oc_entry(pdf, objgen):
+                candidates.add(key)
+        elif fl.part == 1 and _version.catalog_version_finding(f):
+            if _version.catalog_as_pdf14(pdf):
+                candidates.add(key)
+        elif (keys := _normalise.trailer_private_keys(f.rule, f.where, f.message)) is not None:
+            if _normalise.remove_trailer_keys(pdf, keys):
+                candidates.add(key)
+    return candidates, problems
+
+
 # A problem our checks found: clause (or rule id), where, message, and whether it is "unsupported"
 _Problem = tuple[str, str, str, bool]
 
@@ -358,8 +436,13 @@ def _recheck(
                     if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
+            signatures = _signatures.SignatureChecker(pdf, fl.part, data)
+            if any(_document_finding(f) for f in pike_findings):
+                settled, document_problems = _settle_document(pdf, fl, pike_findings, signatures)
+                candidates.update(settled)
+                problems.extend(document_problems)
             if any(_form_finding(f) for f in pike_findings):
-                form_problems = _forms.check_form(pdf, fl.part)
+                form_problems = _forms.check_form(pdf, fl.part, signatures.field)
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in form_problems)
                 del pdf.Root["/AcroForm"]
                 widget_problems, widgets = _forms.hand_over_widgets(pdf, fl.part, output_intent)
@@ -436,6 +519,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _colourant_finding(f)
         or _form_finding(f)
         or _gs_font_finding(f)
+        or _document_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
@@ -554,6 +638,12 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
 
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
     pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
+    if fl.part == 1 and _version.version_refused(pike.findings):
+        # ISO 19005-1 does not limit the version: check, in full, the file as if it said 1.4
+        as_pdf14 = _version.as_pdf14(data)
+        if as_pdf14 is not None:
+            data = as_pdf14
+            pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
 
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []

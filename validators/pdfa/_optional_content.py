@@ -1,0 +1,149 @@
+"""Optional content (ISO 19005-2/3 6.9), which pikepdf.pdfa refuses.
+
+pikepdf refuses a catalog with /OCProperties (checking nothing below the catalog), and the /OC key of
+images, forms and annotations (checking nothing below them). PDF/A-1 forbids optional content
+(ISO 19005-1 6.1.13-1, which pikepdf reports); PDF/A-2 and PDF/A-3 allow it, and ask, in veraPDF's
+rules, of each optional content configuration dictionary (/D and each element of /Configs):
+
+- it has a /Name (6.9-1), which no other configuration dictionary has (6.9-2);
+- if it has an /Order array, every optional content group (by its /Name) is in it (6.9-3);
+- it has no /AS (6.9-4).
+
+What an /OC entry says (which group or membership dictionary hides the object) is not constrained.
+`check_properties` checks the configurations; the copy for pikepdf's second check goes without
+/OCProperties and without /OC entries. An /OC entry in a document without /OCProperties stays refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pikepdf
+
+CATALOG_RULE = "pikepdf:schema-Catalog"
+CATALOG_MESSAGE = "optional content (/OCProperties) is not supported"
+OC_MESSAGE = "optional content is not supported"
+_OC_WHERE = re.compile(r"^obj (\d+) (\d+) \((ImageXObject|FormXObject|\w*Annot)\) /OC$")
+_UNCHECKED = "pikepdf:schema-OCProperties"
+_MAX_ORDER = 100_000
+_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalContentProblem:
+    """A violation of *clause*, or (unsupported) a part of the optional content not checked."""
+
+    clause: str
+    where: str
+    message: str
+    unsupported: bool = False
+
+
+def properties_finding(rule: str, message: str) -> bool:
+    """True for pikepdf's refusal of a catalog with /OCProperties."""
+    return rule == CATALOG_RULE and message == CATALOG_MESSAGE
+
+
+def oc_entry(rule: str, where: str, message: str) -> tuple[int, int] | None:
+    """The object of pikepdf's refusal of an /OC entry, or None for any other finding."""
+    m = _OC_WHERE.match(where)
+    if m is None or message != OC_MESSAGE or rule != f"pikepdf:schema-{m.group(3)}":
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
+def _name(d: pikepdf.Dictionary) -> str | None:
+    value = d.get("/Name")
+    return str(value) if isinstance(value, pikepdf.String) else None
+
+
+def _order_names(order: pikepdf.Array) -> set[str]:
+    """The /Name of every group dictionary in an /Order array and its nested arrays."""
+    names: set[str] = set()
+    pending: list[tuple[object, int]] = [(order, 0)]
+    count = 0
+    while pending and count < _MAX_ORDER:
+        node, depth = pending.pop()
+        count += 1
+        if isinstance(node, pikepdf.Array) and depth <= _MAX_DEPTH:
+            pending.extend((e, depth + 1) for e in node)
+        elif isinstance(node, pikepdf.Dictionary):
+            name = _name(node)
+            if name is not None:
+                names.add(name)
+    return names
+
+
+def check_properties(pdf: pikepdf.Pdf, part: int) -> list[OptionalContentProblem]:
+    """Check the optional content configuration dictionaries of *pdf* against ISO 19005-2 6.9."""
+    props = pdf.Root.get("/OCProperties")
+    if part == 1 or props is None:
+        return []
+    if not isinstance(props, pikepdf.Dictionary):
+        return [OptionalContentProblem(_UNCHECKED, "/OCProperties", "/OCProperties is not a dictionary", True)]
+    groups = props.get("/OCGs")
+    group_names = (
+        {n for g in groups if isinstance(g, pikepdf.Dictionary) and (n := _name(g)) is not None}
+        if isinstance(groups, pikepdf.Array)
+        else set()
+    )
+    configs: list[tuple[pikepdf.Dictionary, str]] = []
+    default = props.get("/D")
+    if isinstance(default, pikepdf.Dictionary):
+        configs.append((default, "/OCProperties /D"))
+    others = props.get("/Configs")
+    if isinstance(others, pikepdf.Array):
+        configs.extend(
+            (c, f"/OCProperties /Configs[{i}]") for i, c in enumerate(others) if isinstance(c, pikepdf.Dictionary)
+        )
+    problems: list[OptionalContentProblem] = []
+    seen: set[str] = set()
+    for config, where in configs:
+        if config.is_indirect:
+            where = f"obj {config.objgen[0]} {config.objgen[1]}"
+        name = _name(config)
+        if not name:
+            problems.append(OptionalContentProblem("6.9-1", where, "an optional content configuration has no /Name"))
+        elif name in seen:
+            problems.append(OptionalContentProblem("6.9-2", where, f"optional content configuration name {name!r} is not unique"))
+        if name:
+            seen.add(name)
+        order = config.get("/Order")
+        if isinstance(order, pikepdf.Array):
+            missing = group_names - _order_names(order)
+            if missing:
+                problems.append(
+                    OptionalContentProblem(
+                        "6.9-3", where, f"/Order leaves out optional content groups {', '.join(sorted(missing))}"
+                    )
+                )
+        if "/AS" in config:
+            problems.append(OptionalContentProblem("6.9-4", where, "an optional content configuration has /AS"))
+    return problems
+
+
+def remove_oc_entries(pdf: pikepdf.Pdf) -> int:
+    """Take every /OC entry (of images, forms and annotations) out of the copy *pdf*; return how many.
+
+    pikepdf walks nothing below the catalog while it refuses /OCProperties, so the /OC entries it
+    would refuse next are taken out before its second check.
+    """
+    removed = 0
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) and "/OC" in obj:
+            del obj["/OC"]
+            removed += 1
+    return removed
+
+
+def remove_oc_entry(pdf: pikepdf.Pdf, objgen: tuple[int, int]) -> bool:
+    """Take the /OC entry out of an object of the copy *pdf*; False if it has none."""
+    try:
+        obj = pdf.get_object(*objgen)
+    except (pikepdf.PdfError, ValueError):
+        return False
+    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) or "/OC" not in obj:
+        return False
+    del obj["/OC"]
+    return True
