@@ -288,7 +288,6 @@ def _document_finding(f: pikepdf.pdfa.Finding) -> bool:
         or f.rule == _actions.ACTION_RULE
         or _output_intents.other_intent_finding(f.rule, f.message)
         or _optional_content.properties_finding(f.rule, f.message)
-        or _optional_content.oc_entry(f.rule, f.where, f.message) is not None
         or _version.catalog_version_finding(f)
         or _normalise.trailer_private_keys(f.rule, f.where, f.message) is not None
     )
@@ -307,7 +306,6 @@ def _settle_document(
     """
     candidates: set[tuple[str, str, str]] = set()
     problems: list[_Problem] = []
-    has_properties = any(_optional_content.properties_finding(f.rule, f.message) for f in pike_findings)
     intents: list[_output_intents.IntentProblem] | None = None
     intents_settled = False
     for f in pike_findings:
@@ -337,15 +335,14 @@ def _settle_document(
             del pdf.Root["/OCProperties"]
             _optional_content.remove_oc_entries(pdf)
             candidates.add(key)
-        elif fl.part > 1 and has_properties and (objgen := _optional_content.oc_entry(f.rule, f.where, f.message)):
-            if _optional_content.remove_oc_entry(pdf, objgen):
-                candidates.add(key)
-        elif fl.part == 1 and _version.catalog_version_finding(f):
-            if _version.catalog_as_pdf14(pdf):
-                candidates.add(key)
-        elif (keys := _normalise.trailer_private_keys(f.rule, f.where, f.message)) is not None:
-            if _normalise.remove_trailer_keys(pdf, keys):
-                candidates.add(key)
+        elif (
+            fl.part == 1
+            and _version.catalog_version_finding(f)
+            and _version.catalog_as_pdf14(pdf)
+            or (keys := _normalise.trailer_private_keys(f.rule, f.where, f.message)) is not None
+            and (_normalise.remove_trailer_keys(pdf, keys))
+        ):
+            candidates.add(key)
     return candidates, problems
 
 

@@ -99,7 +99,9 @@ def check_actions(action: object, part: int, where: str) -> list[ActionProblem]:
         if not isinstance(kind, pikepdf.Name) or str(kind) not in allowed:
             problems.append(ActionProblem(type_clause, node_where, f"action type {kind} is not permitted"))
         elif kind == "/Named" and str(node.get("/N")) not in _NAMED:
-            problems.append(ActionProblem(named_clause, node_where, f"named action {node.get('/N')} is not permitted"))
+            problems.append(
+                ActionProblem(named_clause, node_where, f"named action {node.get('/N')} is not permitted")
+            )
         following = node.get("/Next")
         if isinstance(following, pikepdf.Array):
             pending.extend((a, f"{node_where} /Next[{i}]") for i, a in enumerate(following))
@@ -115,7 +117,9 @@ def check_open_action(pdf: pikepdf.Pdf, part: int) -> list[ActionProblem]:
         return []
     if isinstance(value, pikepdf.Dictionary):
         return check_actions(value, part, "/OpenAction")
-    return [ActionProblem(_UNCHECKED, "/OpenAction", "/OpenAction is neither a destination nor an action", True)]
+    return [
+        ActionProblem(_UNCHECKED, "/OpenAction", "/OpenAction is neither a destination nor an action", True)
+    ]
 
 
 def settle_refused_action(pdf: pikepdf.Pdf, rule: str, where: str, message: str) -> bool:

@@ -68,7 +68,9 @@ class _Problem(Protocol):
 SignatureCheck = Callable[[pikepdf.Dictionary, str], Sequence[_Problem]]
 
 
-def check_form(pdf: pikepdf.Pdf, part: int, signature_check: SignatureCheck | None = None) -> list[FormProblem]:
+def check_form(
+    pdf: pikepdf.Pdf, part: int, signature_check: SignatureCheck | None = None
+) -> list[FormProblem]:
     """Check the interactive form dictionary of *pdf* and its fields against ISO 19005-*part*.
 
     Args:

@@ -270,8 +270,21 @@ def fonts_from_graphics_states(pdf: pikepdf.Pdf) -> int:
 # ISO 32000-1 Tables 15 and 17: the keys of a trailer and of a cross-reference stream's dictionary
 # (/DocChecksum, which some writers add, is defined by neither)
 _TRAILER_KEYS = frozenset(
-    "/Size /Prev /Root /Encrypt /Info /ID /XRefStm /Type /W /Index /Filter /DecodeParms /Length"
-    " /F /FFilter /FDecodeParms /DL".split()
+    [
+        *("/Size", "/Prev", "/Root", "/Encrypt", "/Info", "/ID", "/XRefStm"),
+        *(
+            "/Type",
+            "/W",
+            "/Index",
+            "/Filter",
+            "/DecodeParms",
+            "/Length",
+            "/F",
+            "/FFilter",
+            "/FDecodeParms",
+            "/DL",
+        ),
+    ]
 )
 
 

@@ -16,15 +16,12 @@ What an /OC entry says (which group or membership dictionary hides the object) i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pikepdf
 
 CATALOG_RULE = "pikepdf:schema-Catalog"
 CATALOG_MESSAGE = "optional content (/OCProperties) is not supported"
-OC_MESSAGE = "optional content is not supported"
-_OC_WHERE = re.compile(r"^obj (\d+) (\d+) \((ImageXObject|FormXObject|\w*Annot)\) /OC$")
 _UNCHECKED = "pikepdf:schema-OCProperties"
 _MAX_ORDER = 100_000
 _MAX_DEPTH = 32
@@ -43,14 +40,6 @@ class OptionalContentProblem:
 def properties_finding(rule: str, message: str) -> bool:
     """True for pikepdf's refusal of a catalog with /OCProperties."""
     return rule == CATALOG_RULE and message == CATALOG_MESSAGE
-
-
-def oc_entry(rule: str, where: str, message: str) -> tuple[int, int] | None:
-    """The object of pikepdf's refusal of an /OC entry, or None for any other finding."""
-    m = _OC_WHERE.match(where)
-    if m is None or message != OC_MESSAGE or rule != f"pikepdf:schema-{m.group(3)}":
-        return None
-    return int(m.group(1)), int(m.group(2))
 
 
 def _name(d: pikepdf.Dictionary) -> str | None:
@@ -81,7 +70,9 @@ def check_properties(pdf: pikepdf.Pdf, part: int) -> list[OptionalContentProblem
     if part == 1 or props is None:
         return []
     if not isinstance(props, pikepdf.Dictionary):
-        return [OptionalContentProblem(_UNCHECKED, "/OCProperties", "/OCProperties is not a dictionary", True)]
+        return [
+            OptionalContentProblem(_UNCHECKED, "/OCProperties", "/OCProperties is not a dictionary", True)
+        ]
     groups = props.get("/OCGs")
     group_names = (
         {n for g in groups if isinstance(g, pikepdf.Dictionary) and (n := _name(g)) is not None}
@@ -95,7 +86,9 @@ def check_properties(pdf: pikepdf.Pdf, part: int) -> list[OptionalContentProblem
     others = props.get("/Configs")
     if isinstance(others, pikepdf.Array):
         configs.extend(
-            (c, f"/OCProperties /Configs[{i}]") for i, c in enumerate(others) if isinstance(c, pikepdf.Dictionary)
+            (c, f"/OCProperties /Configs[{i}]")
+            for i, c in enumerate(others)
+            if isinstance(c, pikepdf.Dictionary)
         )
     problems: list[OptionalContentProblem] = []
     seen: set[str] = set()
@@ -104,9 +97,15 @@ def check_properties(pdf: pikepdf.Pdf, part: int) -> list[OptionalContentProblem
             where = f"obj {config.objgen[0]} {config.objgen[1]}"
         name = _name(config)
         if not name:
-            problems.append(OptionalContentProblem("6.9-1", where, "an optional content configuration has no /Name"))
+            problems.append(
+                OptionalContentProblem("6.9-1", where, "an optional content configuration has no /Name")
+            )
         elif name in seen:
-            problems.append(OptionalContentProblem("6.9-2", where, f"optional content configuration name {name!r} is not unique"))
+            problems.append(
+                OptionalContentProblem(
+                    "6.9-2", where, f"optional content configuration name {name!r} is not unique"
+                )
+            )
         if name:
             seen.add(name)
         order = config.get("/Order")
@@ -115,11 +114,15 @@ def check_properties(pdf: pikepdf.Pdf, part: int) -> list[OptionalContentProblem
             if missing:
                 problems.append(
                     OptionalContentProblem(
-                        "6.9-3", where, f"/Order leaves out optional content groups {', '.join(sorted(missing))}"
+                        "6.9-3",
+                        where,
+                        f"/Order leaves out optional content groups {', '.join(sorted(missing))}",
                     )
                 )
         if "/AS" in config:
-            problems.append(OptionalContentProblem("6.9-4", where, "an optional content configuration has /AS"))
+            problems.append(
+                OptionalContentProblem("6.9-4", where, "an optional content configuration has /AS")
+            )
     return problems
 
 
@@ -135,15 +138,3 @@ def remove_oc_entries(pdf: pikepdf.Pdf) -> int:
             del obj["/OC"]
             removed += 1
     return removed
-
-
-def remove_oc_entry(pdf: pikepdf.Pdf, objgen: tuple[int, int]) -> bool:
-    """Take the /OC entry out of an object of the copy *pdf*; False if it has none."""
-    try:
-        obj = pdf.get_object(*objgen)
-    except (pikepdf.PdfError, ValueError):
-        return False
-    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) or "/OC" not in obj:
-        return False
-    del obj["/OC"]
-    return True

@@ -55,10 +55,16 @@ def check_other_intents(pdf: pikepdf.Pdf, part: int) -> list[IntentProblem] | No
     for index, intent in enumerate(intents):
         if _is_pdfa(intent) or not isinstance(intent, pikepdf.Dictionary):
             continue
-        where = f"obj {intent.objgen[0]} {intent.objgen[1]}" if intent.is_indirect else f"/OutputIntents[{index}]"
+        where = (
+            f"obj {intent.objgen[0]} {intent.objgen[1]}" if intent.is_indirect else f"/OutputIntents[{index}]"
+        )
         if part > 1 and intent.get("/S") == "/GTS_PDFX" and "/DestOutputProfileRef" in intent:
-            problems.append(IntentProblem("6.2.3-3", where, "a PDF/X output intent has /DestOutputProfileRef"))
-    pdf.Root.OutputIntents = pikepdf.Array([i for i in intents if _is_pdfa(i) or not isinstance(i, pikepdf.Dictionary)])
+            problems.append(
+                IntentProblem("6.2.3-3", where, "a PDF/X output intent has /DestOutputProfileRef")
+            )
+    pdf.Root.OutputIntents = pikepdf.Array(
+        [i for i in intents if _is_pdfa(i) or not isinstance(i, pikepdf.Dictionary)]
+    )
     return problems
 
 

@@ -113,7 +113,9 @@ class SignatureChecker:
         return check_signature(sig, where, self._data, doc_mdp=self._doc_mdp)
 
 
-def check_signature(sig: pikepdf.Dictionary, where: str, data: bytes, *, doc_mdp: bool) -> list[SignatureProblem]:
+def check_signature(
+    sig: pikepdf.Dictionary, where: str, data: bytes, *, doc_mdp: bool
+) -> list[SignatureProblem]:
     """Check a signature dictionary against ISO 19005-2 6.1.12-2 and 6.4.3.
 
     Args:
@@ -127,12 +129,20 @@ def check_signature(sig: pikepdf.Dictionary, where: str, data: bytes, *, doc_mdp
     references = sig.get("/Reference")
     if doc_mdp and isinstance(references, pikepdf.Array):
         found = sorted(
-            {k for ref in list(references)[:_MAX_REFERENCES] if isinstance(ref, pikepdf.Dictionary) for k in _DIGEST_KEYS if k in ref}
+            {
+                k
+                for ref in list(references)[:_MAX_REFERENCES]
+                if isinstance(ref, pikepdf.Dictionary)
+                for k in _DIGEST_KEYS
+                if k in ref
+            }
         )
         if found:
             problems.append(
                 SignatureProblem(
-                    "6.1.12-2", where, f"with /DocMDP permissions, a signature reference has {', '.join(found)}"
+                    "6.1.12-2",
+                    where,
+                    f"with /DocMDP permissions, a signature reference has {', '.join(found)}",
                 )
             )
     contents = sig.get("/Contents")
@@ -147,7 +157,9 @@ def check_signature(sig: pikepdf.Dictionary, where: str, data: bytes, *, doc_mdp
         )
     if signers != 1:
         problems.append(
-            SignatureProblem("6.4.3-3", where, f"the PKCS#7 object in /Contents has {signers} SignerInfo(s), not 1")
+            SignatureProblem(
+                "6.4.3-3", where, f"the PKCS#7 object in /Contents has {signers} SignerInfo(s), not 1"
+            )
         )
     return problems
 
@@ -233,7 +245,9 @@ def _header(buf: bytes, pos: int, end: int) -> tuple[int, int, int | None]:
     return tag, pos + count, int.from_bytes(buf[pos : pos + count], "big")
 
 
-def _children(buf: bytes, start: int, length: int | None, end: int, depth: int = 0) -> tuple[list[tuple[int, int, int]], int]:
+def _children(
+    buf: bytes, start: int, length: int | None, end: int, depth: int = 0
+) -> tuple[list[tuple[int, int, int]], int]:
     """The (tag, start, stop) of each child of a constructed element, and where the element stops."""
     if depth > _MAX_DEPTH:
         raise _Asn1Error("nested too deeply")

@@ -36,7 +36,9 @@ def as_pdf14(data: bytes) -> bytes | None:
 
 def catalog_version_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a PDF/A-1 catalog /Version above 1.4."""
-    return f.rule == CATALOG_RULE and f.message == CATALOG_MESSAGE and _CATALOG_WHERE.match(f.where) is not None
+    return (
+        f.rule == CATALOG_RULE and f.message == CATALOG_MESSAGE and _CATALOG_WHERE.match(f.where) is not None
+    )
 
 
 def catalog_as_pdf14(pdf: pikepdf.Pdf) -> bool:
