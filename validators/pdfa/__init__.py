@@ -293,6 +293,14 @@ def _document_finding(f: pikepdf.pdfa.Finding) -> bool:
     )
 
 
+def _neutral_document_edit(pdf: pikepdf.Pdf, fl: Flavour, f: pikepdf.pdfa.Finding) -> bool:
+    """Edit the copy *pdf* so that *f* (a PDF/A-1 catalog /Version, a private trailer key) cannot arise."""
+    if fl.part == 1 and _version.catalog_version_finding(f):
+        return _version.catalog_as_pdf14(pdf)
+    keys = _normalise.trailer_private_keys(f.rule, f.where, f.message)
+    return keys is not None and _normalise.remove_trailer_keys(pdf, keys)
+
+
 def _settle_document(
     pdf: pikepdf.Pdf,
     fl: Flavour,
@@ -335,13 +343,7 @@ def _settle_document(
             del pdf.Root["/OCProperties"]
             _optional_content.remove_oc_entries(pdf)
             candidates.add(key)
-        elif (
-            fl.part == 1
-            and _version.catalog_version_finding(f)
-            and _version.catalog_as_pdf14(pdf)
-            or (keys := _normalise.trailer_private_keys(f.rule, f.where, f.message)) is not None
-            and (_normalise.remove_trailer_keys(pdf, keys))
-        ):
+        elif _neutral_document_edit(pdf, fl, f):
             candidates.add(key)
     return candidates, problems
 
