@@ -588,3 +588,23 @@ def test_private_trailer_key_does_not_excuse_a_missing_id(tmp_path: Path, pdfa2b
     data = _edited(pdfa2b, lambda pdf: pdf.trailer.__setitem__("/QujatBatch", 17))
     data = re.sub(rb"/ID \[ *<[0-9a-f]+> *<[0-9a-f]+> *\]", lambda m: b" " * len(m.group(0)), data)
     assert "ISO_19005_2:6.1.3-1" in _rules(_check(tmp_path, data, "2b"))
+
+
+def test_optional_content_marked_in_a_content_stream(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf, *, transfer: bool = False) -> None:
+        _optional_content()(pdf)
+        page = pdf.pages[0].obj
+        group = pdf.Root.OCProperties.OCGs[0]
+        page.Resources.Properties = pikepdf.Dictionary(MC0=group)
+        content = b"/OC /MC0 BDC 0 0 m 10 10 l S EMC"
+        if transfer:
+            gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, TR=pikepdf.Name.Identity)
+            page.Resources.ExtGState = pikepdf.Dictionary(GS1=gs)
+            content += b" /GS1 gs"
+        page.Contents = pdf.make_stream(content)
+
+    report = _check(tmp_path, _edited(pdfa2b, edit), "2b")
+    assert report.passed, report.failures
+    report = _check(tmp_path, _edited(pdfa2b, lambda pdf: edit(pdf, transfer=True)), "2b")
+    assert not report.passed
+    assert _finds_transfer_function(report), report.failures

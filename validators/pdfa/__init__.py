@@ -342,6 +342,7 @@ def _settle_document(
             problems.extend((p.clause, p.where, p.message, p.unsupported) for p in found_oc)
             del pdf.Root["/OCProperties"]
             _optional_content.remove_oc_entries(pdf)
+            _optional_content.unmark_optional_content(pdf)
             candidates.add(key)
         elif _neutral_document_edit(pdf, fl, f):
             candidates.add(key)
