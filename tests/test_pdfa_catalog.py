@@ -608,3 +608,16 @@ def test_optional_content_marked_in_a_content_stream(tmp_path: Path, pdfa2b: byt
     report = _check(tmp_path, _edited(pdfa2b, lambda pdf: edit(pdf, transfer=True)), "2b")
     assert not report.passed
     assert _finds_transfer_function(report), report.failures
+
+
+def test_open_action_embedding_a_file_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    def value(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        embedded = pdf.make_stream(b"%PDF-1.4", Type=pikepdf.Name.EmbeddedFile)
+        spec = pikepdf.Dictionary(
+            Type=pikepdf.Name.Filespec, F=pikepdf.String("a.pdf"), EF=pikepdf.Dictionary(F=embedded)
+        )
+        return pikepdf.Dictionary(S=pikepdf.Name("/GoToR"), F=spec, D=pikepdf.Array([0, pikepdf.Name.Fit]))
+
+    report = _check(tmp_path, _edited(pdfa2b, _open_action(value)), "2b")
+    assert not report.passed
+    assert "pikepdf:schema-Action" in {f.rule for f in report.findings}

@@ -102,6 +102,12 @@ def check_actions(action: object, part: int, where: str) -> list[ActionProblem]:
             problems.append(
                 ActionProblem(named_clause, node_where, f"named action {node.get('/N')} is not permitted")
             )
+        spec = node.get("/F")
+        if isinstance(spec, pikepdf.Dictionary) and any(k in spec for k in _FILE_DATA_KEYS):
+            # An embedded file pikepdf's walk would not reach: stays refused
+            problems.append(
+                ActionProblem(_UNCHECKED, node_where, "an action's file specification embeds a file", True)
+            )
         following = node.get("/Next")
         if isinstance(following, pikepdf.Array):
             pending.extend((a, f"{node_where} /Next[{i}]") for i, a in enumerate(following))
