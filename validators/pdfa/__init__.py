@@ -15,6 +15,8 @@ One verdict is made from:
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
 - `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
+- `_fontprograms` and `_cmaps`, for fonts pikepdf refuses: compact programs with their own FontMatrix,
+  multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones;
 - `_version`, `_signatures`, `_actions`, `_output_intents` and `_optional_content`, for what pikepdf
   refuses in the catalog and the trailer: a PDF/A-1 file that says it is PDF 1.5 or later (checked in
   full as PDF 1.4), permissions and signatures, the open action and actions with keys pikepdf does not
@@ -43,9 +45,13 @@ import pikepdf.pdfa
 
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
+    _accel,
     _actions,
+    _annots,
+    _cmaps,
     _colourants,
     _embedded,
+    _fontprograms,
     _fonts,
     _forms,
     _normalise,
@@ -56,11 +62,14 @@ from validators.pdfa import (
     _signatures,
     _syntax,
     _transparency,
+    _unused,
     _version,
     _xmp,
 )
 
 log = logging.getLogger(__name__)
+
+_accel.install()
 
 __all__ = ["Flavour", "claimed_flavour", "validate_pdfa"]
 
@@ -354,7 +363,11 @@ _Problem = tuple[str, str, str, bool]
 
 
 def _recheck(
-    data: bytes, fl: Flavour, output_intent: str | None, pike_findings: list[pikepdf.pdfa.Finding]
+    data: bytes,
+    fl: Flavour,
+    output_intent: str | None,
+    pike_findings: list[pikepdf.pdfa.Finding],
+    unused: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
     """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
@@ -365,9 +378,11 @@ def _recheck(
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
     states set by Tf; `_colourants`: each Separation and DeviceN space replaced by its alternate space;
     `_forms`: the interactive form taken out of the catalog, widgets handed over; `_patterns`: pattern
-    colour taken out of content streams, tiling patterns drawn as Form XObjects) and pikepdf checks the
-    copy; its new findings join the others. A refusal is settled only if that second check ran and did
-    not make the same finding.
+    colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
+    font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
+    TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
+    predefined CMap dropped) and pikepdf checks the copy; its new findings join the others. A refusal
+    is settled only if that second check ran and did not make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
@@ -380,9 +395,17 @@ def _recheck(
     problems: list[_Problem] = []
     settled_sh: set[str] = set()
     substituted = False
+    handed_annots: dict[str, str] = {}
+    referred: dict[str, str] = {}
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+            if unused:
+                # First, before other edits add resources of their own
+                _unused.prune(_unused.find_unused(pdf))
+                candidates.update(
+                    (f.rule, f.where, f.message) for f in pike_findings if _in_unused(f, unused)
+                )
             if any(_shading_finding(f) for f in pike_findings):
                 verdict, injections = _shading.check_shadings(pdf, fl.part, output_intent, sh_wheres)
                 _shading.without_shading_resources(pdf, injections)
@@ -436,6 +459,15 @@ def _recheck(
                     if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
+            if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
+                handed_annots = _annots.hand_over(
+                    pdf, [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)]
+                )
+                candidates.update(
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if _annots.is_annot_finding(f.rule, f.message) and f.where in handed_annots
+                )
             signatures = _signatures.SignatureChecker(pdf, fl.part, data)
             if any(_document_finding(f) for f in pike_findings):
                 settled, document_problems = _settle_document(pdf, fl, pike_findings, signatures)
@@ -462,6 +494,14 @@ def _recheck(
                     for f in pike_findings
                     if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
                 )
+            if any(_fontprograms.is_refusal(f.rule, f.message) for f in pike_findings):
+                fonts = _fontprograms.settle(pdf, [(f.rule, f.where, f.message) for f in pike_findings])
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in fonts.problems)
+                candidates.update(fonts.candidates)
+            if any(_cmaps.is_refusal(f.rule, f.message) for f in pike_findings):
+                cmaps = _cmaps.settle(pdf, fl.part, [(f.rule, f.where, f.message) for f in pike_findings])
+                candidates.update(cmaps.candidates)
+                referred = cmaps.referred
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -481,6 +521,11 @@ def _recheck(
     def new(f: pikepdf.pdfa.Finding) -> bool:
         if (f.rule, f.where, f.message) in known:
             return False
+        unmapped = _cmaps.through_referred(f.rule, f.where, f.message, referred) if referred else None
+        if unmapped is not None:
+            # A code the embedded CMap leaves to the predefined CMap it uses: not checked, not broken
+            problems.append((unmapped.clause, unmapped.where, unmapped.message, unmapped.unsupported))
+            return False
         if f.rule == _shading.SH_RULE and f.where in settled_sh:
             # A stream whose shadings `_shading` checked. Any other sh the second check meets (in a
             # stream the first did not walk, such as a tiling pattern or a widget's appearance)
@@ -490,11 +535,52 @@ def _recheck(
         # DeviceN space: pikepdf's own check, which the first check could not make, and no PDF/A rule
         return not (substituted and f.rule == "pikepdf:content-operands" and "components" in f.message)
 
-    kept.extend(f for f in recheck.findings if new(f))
+    kept.extend(
+        f._replace(message=_annots.in_own_words(f.where, f.message, handed_annots)) if handed_annots else f
+        for f in recheck.findings
+        if new(f)
+    )
     return kept, problems
 
 
-def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+_LOCATED = re.compile(r"^obj (\d+) (\d+) ")
+
+
+def _located(f: pikepdf.pdfa.Finding) -> tuple[int, int] | None:
+    """The object pikepdf's finding is about (``obj 12 0 (FormXObject) content``), if it names one."""
+    m = _LOCATED.match(f.where)
+    return (int(m.group(1)), int(m.group(2))) if m is not None else None
+
+
+def _in_unused(f: pikepdf.pdfa.Finding, unused: frozenset[tuple[int, int]]) -> bool:
+    """True for a finding on the operators of a content stream that only unused resources lead to.
+
+    The file-structure rules of clause 6.1 (stream keys, limits on strings and numbers) apply to every
+    object of the file, used or not, and stay; of them only the graphics state nesting limit is about
+    the operators a content stream runs.
+    """
+    if not unused or ") content" not in f.where or _located(f) not in unused:
+        return False
+    _, _, clause = f.rule.partition(":")
+    return not clause.startswith("6.1.") or "q/Q nesting" in f.message
+
+
+def _unused_objects(data: bytes, pike_findings: list[pikepdf.pdfa.Finding]) -> frozenset[tuple[int, int]]:
+    """The objects that only resources no content stream uses lead to, if pikepdf found anything there."""
+    located = {loc for f in pike_findings if ") content" in f.where and (loc := _located(f)) is not None}
+    if not located:
+        return frozenset()
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+        unused = _unused.find_unused(pdf)
+        if not unused:
+            return frozenset()
+        objects = _unused.reachable([value for *_, value in unused.entries])
+    return frozenset(objects) if objects & located else frozenset()
+
+
+def _rejected_anyway(
+    fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding], unused: frozenset[tuple[int, int]] = frozenset()
+) -> bool:
     """True if pikepdf found a violation of ISO 19005 that no check of ours can settle.
 
     Such a file fails whatever a second check would settle, so it is not made (its refusals stand in
@@ -507,6 +593,7 @@ def _rejected_anyway(fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]) -> 
             and spec == fl.spec
             and clause not in _XMP_RULES[fl.part]
             and not _alpha_finding(f)
+            and not _in_unused(f, unused)
         ):
             return True
     return False
@@ -518,9 +605,12 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _alpha_finding(f)
         or _colourant_finding(f)
         or _form_finding(f)
+        or _annots.is_annot_finding(f.rule, f.message)
         or _gs_font_finding(f)
         or _document_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
+        or _fontprograms.is_refusal(f.rule, f.message)
+        or _cmaps.is_refusal(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
@@ -648,9 +738,19 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []
     violated = any(f.kind is FindingKind.VIOLATION for f in findings)
-    if _needs_recheck(pike_findings) and not violated and not _rejected_anyway(fl, pike_findings):
+    unused: frozenset[tuple[int, int]] = frozenset()
+    if pike_findings and not violated:
         try:
-            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings)
+            unused = _unused_objects(data, pike_findings)
+        except (pikepdf.PdfError, ValueError) as e:
+            log.debug("Resource use in %s not worked out: %s", name, e)
+    if (
+        (unused or _needs_recheck(pike_findings))
+        and not violated
+        and not _rejected_anyway(fl, pike_findings, unused)
+    ):
+        try:
+            pike_findings, recheck_problems = _recheck(data, fl, pike.output_intent, pike_findings, unused)
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
             log.warning("Second check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "document", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)

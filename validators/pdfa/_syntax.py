@@ -32,15 +32,17 @@ _DIGITS = re.compile(rb"[+-]?\d+")
 _LINEARIZED = re.compile(rb"/Linearized\b")
 # Tokens of the PDF object syntax outside stream data. Literal strings are handled by hand (they nest).
 _TOKEN = re.compile(
-    rb"(?P<ws>[\x00\t\n\x0c\r ]+)"
-    rb"|(?P<comment>%[^\r\n]*)"
+    # White-space before a token is consumed with it: "ws" matches only at the end of the data
+    rb"[\x00\t\n\x0c\r ]*(?:"
+    rb"(?P<comment>%[^\r\n]*)"
     rb"|(?P<dopen><<)|(?P<dclose>>>)"
     rb"|(?P<hex><[^<>]*>?)"
     rb"|(?P<lit>\()"
     rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
     rb"|(?P<delim>[\[\]{}])"
     rb"|(?P<regular>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
-    rb"|(?P<other>.)",
+    rb"|(?P<other>.)"
+    rb"|(?P<ws>\Z))",
     re.DOTALL,
 )
 _COMMENT = re.compile(rb"%[^\r\n]*")
@@ -188,19 +190,23 @@ class _Scanner:
             m = _TOKEN.match(data, pos)
             if m is None:  # pragma: no cover - the pattern matches any byte
                 break
-            kind = m.lastgroup
+            kind = m.lastgroup or "other"
             tokens += 1
             if tokens > _MAX_TOKENS_PER_OBJECT:
                 break
-            if kind in ("ws", "comment"):
+            if kind == "ws":
+                pos = m.end()
+                break
+            if kind == "comment":
                 pos = m.end()
                 continue
+            start = m.start(kind)
             if kind == "lit":
-                end = self.skip_literal(pos)
-                tok = data[pos:end]
+                end = self.skip_literal(start)
+                tok = data[start:end]
             else:
                 end = m.end()
-                tok = m.group()
+                tok = m.group(kind)
                 if kind == "hex":
                     self.check_hex(tok, where)
             opens = kind == "dopen" or tok in (b"[", b"{")
@@ -212,7 +218,7 @@ class _Scanner:
                     pos = end
                     continue
                 if stop is not None and stop(tok):
-                    return m.start(), result, simple
+                    return start, result, simple
                 simple.append(tok)
                 pos = end
                 if stop is None or len(simple) >= 16:

@@ -1,0 +1,151 @@
+"""Tests of `validators.pdfa._accel`: the speed-ups must give the answers pikepdf.pdfa gives without them."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.misc import eexec
+
+from tests.test_validators_pdfa import _check, _edited, _write_pdfa
+from validators.pdfa import _accel
+
+
+def _reference_decrypt(cipher: bytes, key: int) -> tuple[bytes, int]:
+    """The Type 1 cipher-feedback decryption as Adobe's Type 1 Font Format states it (7.2)."""
+    r = key
+    out = []
+    for c in cipher:
+        out.append(c ^ (r >> 8))
+        r = ((c + r) * 52845 + 22719) % 65536
+    return bytes(out), r
+
+
+@pytest.mark.parametrize("key", [55665, 4330, 0, 65535])
+def test_decrypt_matches_the_type1_algorithm(key: int) -> None:
+    cipher = os.urandom(4096)
+    assert _accel._decrypt(cipher, key) == _reference_decrypt(cipher, key)
+    assert _accel._decrypt(b"", key) == (b"", key)
+
+
+def test_installed_once_and_in_place() -> None:
+    from pikepdf.pdfa import _fonts, _schemas
+
+    assert eexec.decrypt is _accel._decrypt
+    assert hasattr(_schemas.SchemaSet.check, "__wrapped__")
+    assert hasattr(_fonts._Loader.program, "__wrapped__")
+    _accel.install()  # a second call changes nothing
+    assert not hasattr(_schemas.SchemaSet.check.__wrapped__, "__wrapped__")
+
+
+def _two_bad_graphics_states(pdf: pikepdf.Pdf) -> None:
+    # Two graphics states with the same encoding, each with a transfer function (ISO 19005-2 6.2.5-1):
+    # the second is answered from the cache, and its finding must name it, not the first
+    page = pdf.pages[0].obj
+    first = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, TR=pikepdf.Name.Identity))
+    second = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, TR=pikepdf.Name.Identity))
+    page.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=first, GS2=second))
+    page.Contents = pdf.make_stream(b"/GS1 gs /GS2 gs")
+
+
+def _findings(report) -> list[tuple[str, str, str, str]]:
+    return sorted((f.rule, f.where, f.message, str(f.kind)) for f in report.findings)
+
+
+def test_schema_cache_replays_findings_at_each_object(tmp_path: Path) -> None:
+    data = _edited(_write_pdfa("2b"), _two_bad_graphics_states)
+    _accel.schema_errors.clear()
+    fresh = _check(tmp_path, data, "2b")
+    misses = _accel.schema_errors.misses
+    replayed = _check(tmp_path, data, "2b")
+    assert _accel.schema_errors.hits >= misses  # every object of the second run came from the cache
+    assert not fresh.passed
+    assert _findings(replayed) == _findings(fresh)
+    where = {f.where for f in fresh.failures if f.rule == "ISO_19005_2:6.2.5-1"}
+    assert len(where) == 2, fresh.findings
+
+
+def test_schema_cache_off_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pikepdf.pdfa import _fonts, _schemas
+
+    data = _edited(_write_pdfa("2b"), _two_bad_graphics_states)
+    cached = _check(tmp_path, data, "2b")
+    monkeypatch.setattr(_schemas.SchemaSet, "check", _schemas.SchemaSet.check.__wrapped__)
+    monkeypatch.setattr(_fonts._Loader, "program", _fonts._Loader.program.__wrapped__)
+    assert _findings(_check(tmp_path, data, "2b")) == _findings(cached)
+
+
+def _with_truetype(program: bytes) -> bytes:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        descriptor = pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor,
+            FontName=pikepdf.Name("/QujatTest"),
+            Flags=32,
+            FontBBox=[0, -200, 1000, 800],
+            ItalicAngle=0,
+            Ascent=800,
+            Descent=-200,
+            CapHeight=700,
+            StemV=80,
+            FontFile2=pdf.make_stream(program),
+        )
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.TrueType,
+            BaseFont=pikepdf.Name("/QujatTest"),
+            FirstChar=97,
+            LastChar=98,
+            Widths=[600, 600],
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
+        )
+        page = pdf.pages[0].obj
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (ab) Tj ET")
+
+    return _edited(_write_pdfa("2b"), edit)
+
+
+def _small_truetype() -> bytes:
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder([".notdef", "a", "b"])
+    fb.setupCharacterMap({97: "a", 98: "b"})
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0))
+    pen.lineTo((500, 0))
+    pen.lineTo((500, 500))
+    pen.closePath()
+    box = pen.glyph()
+    fb.setupGlyf({".notdef": box, "a": box, "b": box})
+    fb.setupHorizontalMetrics({name: (600, 0) for name in (".notdef", "a", "b")})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "QujatTest", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    buf = io.BytesIO()
+    fb.save(buf)
+    TTFont(io.BytesIO(buf.getvalue()))  # it reads back
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["font", "unreadable-font"])
+def test_program_cache_gives_the_same_findings(tmp_path: Path, broken: bool) -> None:
+    program = _small_truetype()
+    if broken:
+        program = program[:12] + os.urandom(len(program) - 12)
+    data = _with_truetype(program)
+    first = _check(tmp_path, data, "2b")
+    size = len(_accel.programs.entries)
+    again = _check(tmp_path, data, "2b")
+    assert len(_accel.programs.entries) == size  # the program came from the cache
+    assert _findings(again) == _findings(first)
+    refused = {f.rule for f in first.findings} & {"pikepdf:font-program"}
+    assert bool(refused) == broken, first.findings
+    assert len(_accel.programs.entries) <= _accel._MAX_PROGRAMS
