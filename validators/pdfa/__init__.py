@@ -48,6 +48,7 @@ from validators.pdfa import (
     _accel,
     _actions,
     _annots,
+    _charset,
     _cmaps,
     _colourants,
     _embedded,
@@ -594,6 +595,7 @@ def _rejected_anyway(
             and clause not in _XMP_RULES[fl.part]
             and not _alpha_finding(f)
             and not _in_unused(f, unused)
+            and not (fl.part == 1 and _charset.is_charset_finding(f.rule, f.message))
         ):
             return True
     return False
@@ -764,6 +766,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     verdict: _xmp.XmpVerdict | None = None
     font_problems: list[_fonts.FontProblem] = []
     blending: list[_transparency.TransparencyProblem] = []
+    charset_problems: list[_charset.CharSetProblem] = []
     object_xmp: list[_xmp.XmpProblem] = []
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -776,6 +779,18 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
                 pike_findings, object_xmp = _object_metadata(pdf, fl, verdict, pike_findings)
             if fl is Flavour.PDFA_2U:
                 font_problems = _fonts.unmapped_fonts(pdf)
+            charset_wheres = [
+                f.where for f in pike_findings if _charset.is_charset_finding(f.rule, f.message)
+            ]
+            if fl.part == 1 and charset_wheres:
+                settled_charsets, charset_problems = _charset.check(
+                    pdf, charset_wheres, _fonts.shown_codes(pdf)
+                )
+                pike_findings = [
+                    f
+                    for f in pike_findings
+                    if not (_charset.is_charset_finding(f.rule, f.message) and f.where in settled_charsets)
+                ]
             if any(_no_output_intent(f) for f in pike_findings):
                 blending = [] if fl.part == 1 else _transparency.pages_without_blending_space(pdf)
                 pike_findings = [f for f in pike_findings if not _no_output_intent(f)]
@@ -804,6 +819,8 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         add(_rule(fl, xp.clause), xp.where, xp.message)
     for tp in blending:
         add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
+    for cp in charset_problems:
+        add(_charset.RULE, cp.where, cp.message)
     for clause, where, message, unsupported in recheck_problems:
         add(
             _rule(fl, clause),

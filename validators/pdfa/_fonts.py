@@ -389,6 +389,25 @@ def _check_font(use: _Use, where: str) -> list[FontProblem]:
     return problems
 
 
+def _collect(pdf: pikepdf.Pdf) -> _Collector:
+    collector = _Collector()
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        collector.walk(page.obj, resources)
+        collector.patterns(resources, 0)
+        collector.appearances(page)
+    return collector
+
+
+def shown_codes(pdf: pikepdf.Pdf) -> dict[tuple[int, int], set[int]]:
+    """The codes shown with each simple font (by the font dictionary's object), in every content stream."""
+    shown: dict[tuple[int, int], set[int]] = {}
+    for key, use in _collect(pdf).uses.items():
+        if isinstance(key, tuple) and use.codes and use.font.get("/Subtype") != "/Type0":
+            shown.setdefault(key, set()).update(code[0] for code in _decode_codes(use))
+    return shown
+
+
 def unmapped_fonts(pdf: pikepdf.Pdf) -> list[FontProblem]:
     """Check that every code shown with every font maps to a valid Unicode value.
 
@@ -398,12 +417,7 @@ def unmapped_fonts(pdf: pikepdf.Pdf) -> list[FontProblem]:
     Returns:
         One problem per font and rule broken.
     """
-    collector = _Collector()
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources")
-        collector.walk(page.obj, resources)
-        collector.patterns(resources, 0)
-        collector.appearances(page)
+    collector = _collect(pdf)
     problems: list[FontProblem] = []
     for key, use in collector.uses.items():
         if not use.codes:
