@@ -55,6 +55,7 @@ from validators.pdfa import (
     _fontprograms,
     _fonts,
     _forms,
+    _graphics,
     _normalise,
     _optional_content,
     _output_intents,
@@ -363,6 +364,10 @@ def _settle_document(
 _Problem = tuple[str, str, str, bool]
 
 
+# Further checks of the copy for the graphics refusals that a check of it brings to light
+_GRAPHICS_ROUNDS = 2
+
+
 def _recheck(
     data: bytes,
     fl: Flavour,
@@ -503,7 +508,28 @@ def _recheck(
                 cmaps = _cmaps.settle(pdf, fl.part, [(f.rule, f.where, f.message) for f in pike_findings])
                 candidates.update(cmaps.candidates)
                 referred = cmaps.referred
+            graphics = _graphics.settle(pdf, fl.part, output_intent, pike_findings)
+            problems.extend(graphics.problems)
+            candidates.update(graphics.candidates)
+            handed_over = list(graphics.handed_over)
             recheck = pikepdf.pdfa.check(pdf, base)
+            # The second check walks below refusals the first stopped at, and may meet more of
+            # these: settled the same way, with a further check of the copy edited again
+            for _ in range(_GRAPHICS_ROUNDS):
+                known_now = {(f.rule, f.where, f.message) for f in pike_findings}
+                fresh = [
+                    f
+                    for f in recheck.findings
+                    if _graphics.is_refusal(f, fl.part) and (f.rule, f.where, f.message) not in known_now
+                ]
+                if not fresh:
+                    break
+                graphics = _graphics.settle(pdf, fl.part, output_intent, fresh)
+                if not graphics.candidates and not graphics.problems:
+                    break
+                problems.extend(graphics.problems)
+                handed_over.extend(graphics.handed_over)
+                recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
         return pike_findings, []
@@ -541,7 +567,9 @@ def _recheck(
         for f in recheck.findings
         if new(f)
     )
-    return kept, problems
+    kept.extend(handed_over)
+    # A construct met again in a later round is reported once
+    return kept, list(dict.fromkeys(problems))
 
 
 _LOCATED = re.compile(r"^obj (\d+) (\d+) ")
@@ -601,7 +629,7 @@ def _rejected_anyway(
     return False
 
 
-def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
+def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool:
     return any(
         _shading_finding(f)
         or _alpha_finding(f)
@@ -613,6 +641,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _fontprograms.is_refusal(f.rule, f.message)
         or _cmaps.is_refusal(f.rule, f.message)
+        or _graphics.is_refusal(f, part)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
@@ -747,7 +776,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         except (pikepdf.PdfError, ValueError) as e:
             log.debug("Resource use in %s not worked out: %s", name, e)
     if (
-        (unused or _needs_recheck(pike_findings))
+        (unused or _needs_recheck(pike_findings, fl.part))
         and not violated
         and not _rejected_anyway(fl, pike_findings, unused)
     ):

@@ -63,8 +63,9 @@ _DEFINED_KEYS: dict[str, frozenset[str]] = {
         "FormXObject": f"{_STREAM_KEYS} /Type /Subtype /FormType /BBox /Matrix /Resources /Group /Ref"
         " /Metadata /PieceInfo /LastModified /StructParent /StructParents /OPI /OC /Name /AF /Measure"
         " /PtData",
-        # Table 44; /Thumb and /EP are ISO 32000-2's, which PDF/A-2 and PDF/A-3 do not build on
-        "FileSpec": "/Type /FS /F /UF /DOS /Mac /Unix /ID /V /EF /RF /Desc /CI /AFRelationship",
+        # Table 44; /EP is ISO 32000-2's, which PDF/A-2 and PDF/A-3 do not build on. /Thumb is too,
+        # but it holds an image, which `_images` hands to pikepdf rather than let it go unchecked
+        "FileSpec": "/Type /FS /F /UF /DOS /Mac /Unix /ID /V /EF /RF /Desc /CI /AFRelationship /Thumb",
         # Table 58
         "ExtGState": "/Type /LW /LC /LJ /ML /D /RI /OP /op /OPM /Font /BG /BG2 /UCR /UCR2 /TR /TR2 /HT"
         " /FL /SM /SA /BM /SMask /CA /ca /AIS /TK /UseBlackPtComp /HTO",
