@@ -342,7 +342,7 @@ def _settle_document(
             candidates.add(key)
         elif _output_intents.other_intent_finding(f.rule, f.message):
             if intents is None:
-                # Checked once, for all of them; None if there is no GTS_PDFA1 output intent
+                # Checked once, for all of them; the copy is left as it is without a GTS_PDFA1 intent
                 intents = _output_intents.check_other_intents(pdf, fl.part) or []
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in intents)
                 intents_settled = _output_intents.only_pdfa_intents(pdf)
@@ -387,8 +387,11 @@ def _recheck(
     colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
     font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
     TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
-    predefined CMap dropped) and pikepdf checks the copy; its new findings join the others. A refusal
-    is settled only if that second check ran and did not make the same finding.
+    predefined CMap dropped; `_settle_document`: /Perms, /OpenAction, /OCProperties (with /OC entries
+    and BDC /OC), other than GTS_PDFA1 output intents, private trailer keys and a PDF/A-1 catalog
+    /Version taken out or set to 1.4, refused keys of actions taken out) and pikepdf checks the copy;
+    its new findings join the others. A refusal is settled only if that second check ran and did not
+    make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
