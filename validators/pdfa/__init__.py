@@ -16,7 +16,11 @@ One verdict is made from:
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
 - `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
 - `_fontprograms` and `_cmaps`, for fonts pikepdf refuses: compact programs with their own FontMatrix,
-  multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones.
+  multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones;
+- `_version`, `_signatures`, `_actions`, `_output_intents` and `_optional_content`, for what pikepdf
+  refuses in the catalog and the trailer: a PDF/A-1 file that says it is PDF 1.5 or later (checked in
+  full as PDF 1.4), permissions and signatures, the open action and actions with keys pikepdf does not
+  know, PDF/X and PDF/E output intents, optional content, and private trailer keys.
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside
@@ -42,6 +46,7 @@ import pikepdf.pdfa
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.pdfa import (
     _accel,
+    _actions,
     _annots,
     _charset,
     _cmaps,
@@ -52,11 +57,15 @@ from validators.pdfa import (
     _forms,
     _graphics,
     _normalise,
+    _optional_content,
+    _output_intents,
     _patterns,
     _shading,
+    _signatures,
     _syntax,
     _transparency,
     _unused,
+    _version,
     _xmp,
 )
 
@@ -282,6 +291,75 @@ def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
 
 
+def _document_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusals in the catalog and the trailer that a second check may settle."""
+    return (
+        _signatures.perms_finding(f.rule, f.message)
+        or _actions.open_action_finding(f.rule, f.message)
+        or f.rule == _actions.ACTION_RULE
+        or _output_intents.other_intent_finding(f.rule, f.message)
+        or _optional_content.properties_finding(f.rule, f.message)
+        or _version.catalog_version_finding(f)
+        or _normalise.trailer_private_keys(f.rule, f.where, f.message) is not None
+    )
+
+
+def _neutral_document_edit(pdf: pikepdf.Pdf, fl: Flavour, f: pikepdf.pdfa.Finding) -> bool:
+    """Edit the copy *pdf* so that *f* (a PDF/A-1 catalog /Version, a private trailer key) cannot arise."""
+    if fl.part == 1 and _version.catalog_version_finding(f):
+        return _version.catalog_as_pdf14(pdf)
+    keys = _normalise.trailer_private_keys(f.rule, f.where, f.message)
+    return keys is not None and _normalise.remove_trailer_keys(pdf, keys)
+
+
+def _settle_document(
+    pdf: pikepdf.Pdf,
+    fl: Flavour,
+    pike_findings: list[pikepdf.pdfa.Finding],
+    signatures: _signatures.SignatureChecker,
+) -> tuple[set[tuple[str, str, str]], list[_Problem]]:
+    """Check what pikepdf refused in the catalog and the trailer, and edit the copy *pdf* to match.
+
+    Returns:
+        The findings to settle if the second check does not make them again, and the problems found.
+    """
+    candidates: set[tuple[str, str, str]] = set()
+    problems: list[_Problem] = []
+    intents: list[_output_intents.IntentProblem] | None = None
+    intents_settled = False
+    for f in pike_findings:
+        key = (f.rule, f.where, f.message)
+        if _signatures.perms_finding(f.rule, f.message):
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in signatures.permissions())
+            del pdf.Root["/Perms"]
+            candidates.add(key)
+        elif _actions.open_action_finding(f.rule, f.message):
+            found = _actions.check_open_action(pdf, fl.part)
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in found)
+            del pdf.Root["/OpenAction"]
+            candidates.add(key)
+        elif _actions.settle_refused_action(pdf, f.rule, f.where, f.message):
+            candidates.add(key)
+        elif _output_intents.other_intent_finding(f.rule, f.message):
+            if intents is None:
+                # Checked once, for all of them; the copy is left as it is without a GTS_PDFA1 intent
+                intents = _output_intents.check_other_intents(pdf, fl.part) or []
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in intents)
+                intents_settled = _output_intents.only_pdfa_intents(pdf)
+            if intents_settled:
+                candidates.add(key)
+        elif fl.part > 1 and _optional_content.properties_finding(f.rule, f.message):
+            found_oc = _optional_content.check_properties(pdf, fl.part)
+            problems.extend((p.clause, p.where, p.message, p.unsupported) for p in found_oc)
+            del pdf.Root["/OCProperties"]
+            _optional_content.remove_oc_entries(pdf)
+            _optional_content.unmark_optional_content(pdf)
+            candidates.add(key)
+        elif _neutral_document_edit(pdf, fl, f):
+            candidates.add(key)
+    return candidates, problems
+
+
 # A problem our checks found: clause (or rule id), where, message, and whether it is "unsupported"
 _Problem = tuple[str, str, str, bool]
 
@@ -310,8 +388,11 @@ def _recheck(
     colour taken out of content streams, tiling patterns drawn as Form XObjects; `_fontprograms`: compact
     font programs rewritten in the default FontMatrix, multiple master instances made Type 1, CIDSets of
     TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
-    predefined CMap dropped) and pikepdf checks the copy; its new findings join the others. A refusal
-    is settled only if that second check ran and did not make the same finding.
+    predefined CMap dropped; `_settle_document`: /Perms, /OpenAction, /OCProperties (with /OC entries
+    and BDC /OC), other than GTS_PDFA1 output intents, private trailer keys and a PDF/A-1 catalog
+    /Version taken out or set to 1.4, refused keys of actions taken out) and pikepdf checks the copy;
+    its new findings join the others. A refusal is settled only if that second check ran and did not
+    make the same finding.
 
     Returns:
         pikepdf's findings (the settled ones removed, those of the second check added) and the
@@ -401,8 +482,13 @@ def _recheck(
                     for f in pike_findings
                     if _annots.is_annot_finding(f.rule, f.message) and f.where in handed_annots
                 )
+            signatures = _signatures.SignatureChecker(pdf, fl.part, data)
+            if any(_document_finding(f) for f in pike_findings):
+                settled, document_problems = _settle_document(pdf, fl, pike_findings, signatures)
+                candidates.update(settled)
+                problems.extend(document_problems)
             if any(_form_finding(f) for f in pike_findings):
-                form_problems = _forms.check_form(pdf, fl.part)
+                form_problems = _forms.check_form(pdf, fl.part, signatures.field)
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in form_problems)
                 del pdf.Root["/AcroForm"]
                 widget_problems, widgets = _forms.hand_over_widgets(pdf, fl.part, output_intent)
@@ -559,6 +645,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool
         or _form_finding(f)
         or _annots.is_annot_finding(f.rule, f.message)
         or _gs_font_finding(f)
+        or _document_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _fontprograms.is_refusal(f.rule, f.message)
         or _cmaps.is_refusal(f.rule, f.message)
@@ -680,6 +767,12 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
 
     base = "2b" if fl is Flavour.PDFA_2U else fl.value
     pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
+    if fl.part == 1 and _version.version_refused(pike.findings):
+        # ISO 19005-1 does not limit the version: check, in full, the file as if it said 1.4
+        as_pdf14 = _version.as_pdf14(data)
+        if as_pdf14 is not None:
+            data = as_pdf14
+            pike = pikepdf.pdfa.validate_written(io.BytesIO(data), base)
 
     pike_findings = list(pike.findings)
     recheck_problems: list[_Problem] = []

@@ -11,15 +11,18 @@ the outlines, nothing. What PDF/A asks of a form, in veraPDF's rules:
   pikepdf checks once it walks the pages.
 
 `check_form` checks the form dictionary and its field tree. The rest of the document is checked by
-pikepdf again on a copy without /AcroForm (see `validators.pdfa._recheck`). Signature fields, whose
-signatures PDF/A-2 6.4.3 constrains, are not checked here, nor are unknown form dictionary keys:
-such files stay refused.
+pikepdf again on a copy without /AcroForm (see `validators.pdfa._recheck`). The signatures of
+signature fields, which PDF/A-2 6.4.3 constrains, are handed to a checker given by the caller
+(`_signatures`); without one, signature fields are not checked. Unknown form dictionary keys are not
+checked: such files stay refused.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pikepdf
 
@@ -50,8 +53,32 @@ def _where(obj: object, fallback: str) -> str:
     return fallback
 
 
-def check_form(pdf: pikepdf.Pdf, part: int) -> list[FormProblem]:
-    """Check the interactive form dictionary of *pdf* and its fields against ISO 19005-*part*."""
+class _Problem(Protocol):
+    @property
+    def clause(self) -> str: ...
+    @property
+    def where(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def unsupported(self) -> bool: ...
+
+
+# Checks the signature of a signature field: (field, where) -> problems
+SignatureCheck = Callable[[pikepdf.Dictionary, str], Sequence[_Problem]]
+
+
+def check_form(
+    pdf: pikepdf.Pdf, part: int, signature_check: SignatureCheck | None = None
+) -> list[FormProblem]:
+    """Check the interactive form dictionary of *pdf* and its fields against ISO 19005-*part*.
+
+    Args:
+        pdf: The document.
+        part: ISO 19005 part.
+        signature_check: Checks the signature of a signature field; without it, signature fields are
+            reported as not checked.
+    """
     problems: list[FormProblem] = []
 
     def rule(part1: str, part23: str) -> str:
@@ -96,8 +123,12 @@ def check_form(pdf: pikepdf.Pdf, part: int) -> list[FormProblem]:
         node_where = _where(node, f"{where} field")
         field_type = str(node.get("/FT")) if isinstance(node.get("/FT"), pikepdf.Name) else inherited_type
         if field_type == "/Sig":
-            problems.append(FormProblem(_UNCHECKED, node_where, "signature fields are not checked", True))
-            continue
+            if signature_check is None:
+                problems.append(FormProblem(_UNCHECKED, node_where, "signature fields are not checked", True))
+                continue
+            if "/V" in node:
+                found = signature_check(node, node_where)
+                problems.extend(FormProblem(p.clause, p.where, p.message, p.unsupported) for p in found)
         widget = node.get("/Subtype") == "/Widget"
         # A field and its widget may be one dictionary; a dictionary with /T or /Kids is a field
         is_field = not widget or "/T" in node or "/Kids" in node or "/FT" in node
@@ -122,7 +153,8 @@ def check_form(pdf: pikepdf.Pdf, part: int) -> list[FormProblem]:
 ANNOT_RULE = "pikepdf:schema-Annot"
 ANNOT_MESSAGE = "annotation type not supported"
 # ISO 32000-1 Tables 164, 168, 188 and 220 to 232: the keys of a widget annotation and of the field it
-# may be merged with. /OC, and the signature field keys /Lock and /SV, are not among them: not checked
+# may be merged with. /OC is not among them: not checked. The signature field keys /Lock and /SV (Table
+# 232), which only say what a signature locks and how it is to be made, are allowed on signature fields
 _WIDGET_KEYS = frozenset(
     [
         "/Type",
@@ -162,6 +194,7 @@ _WIDGET_KEYS = frozenset(
         "/AA",
     ]
 )
+_SIG_FIELD_KEYS = frozenset(["/Lock", "/SV"])
 # Appearance characteristics (Table 189) other than the icons /I, /RI and /IX, which are form XObjects
 _MK_KEYS = frozenset(["/R", "/BC", "/BG", "/CA", "/RC", "/AC", "/TP", "/IF"])
 # Annotation flags (Table 165)
@@ -204,7 +237,10 @@ def check_widget(
     def rule(part1: str, part23: str) -> str:
         return part1 if part == 1 else part23
 
-    unknown = sorted(set(widget.keys()) - _WIDGET_KEYS)
+    keys = set(widget.keys()) - _WIDGET_KEYS
+    if keys & _SIG_FIELD_KEYS and _field_type(widget) == "/Sig":
+        keys -= _SIG_FIELD_KEYS
+    unknown = sorted(keys)
     mk = widget.get("/MK")
     if isinstance(mk, pikepdf.Dictionary):
         unknown.extend(f"/MK {k}" for k in sorted(set(mk.keys()) - _MK_KEYS))

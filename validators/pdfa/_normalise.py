@@ -21,6 +21,9 @@ below the object. Two of its refusals are about things ISO 19005 does not care a
   resources and a Tf follows the gs that set it, which is what the gs does, so that pikepdf checks the
   font and the text shown with it.
 
+- a key of the trailer that ISO 32000-1 does not define (such as /DocChecksum), which no rule of
+  ISO 19005 concerns, and for which pikepdf, whose walk starts at the trailer, checks nothing at all.
+
 A copy of the document so edited (keys removed, values written as 1 or in place) is checked by
 pikepdf again; what it finds there joins what it found before.
 """
@@ -263,3 +266,49 @@ def fonts_from_graphics_states(pdf: pikepdf.Pdf) -> int:
             if isinstance(states, pikepdf.Dictionary):
                 del states[name]["/Font"]
     return changed
+
+
+# ISO 32000-1 Tables 15 and 17: the keys of a trailer and of a cross-reference stream's dictionary
+# (/DocChecksum, which some writers add, is defined by neither)
+_TRAILER_KEYS = frozenset(
+    [
+        *("/Size", "/Prev", "/Root", "/Encrypt", "/Info", "/ID", "/XRefStm"),
+        *(
+            "/Type",
+            "/W",
+            "/Index",
+            "/Filter",
+            "/DecodeParms",
+            "/Length",
+            "/F",
+            "/FFilter",
+            "/FDecodeParms",
+            "/DL",
+        ),
+    ]
+)
+
+
+def trailer_private_keys(rule: str, where: str, message: str) -> list[str] | None:
+    """The keys of pikepdf's refusal of trailer keys ISO 32000-1 does not define, or None.
+
+    No rule of ISO 19005 concerns such a key (veraPDF reads the trailer for /Root, /Info, /ID and
+    /Encrypt only), but pikepdf's walk starts at the trailer, so refusing one leaves the whole file
+    unchecked.
+    """
+    found = _UNRECOGNISED.match(message)
+    if rule != "pikepdf:schema-Trailer" or where != "trailer (Trailer)" or found is None:
+        return None
+    keys = found.group(1).split(", ")
+    if found.group(1).endswith("...") or not all(k.startswith("/") and k not in _TRAILER_KEYS for k in keys):
+        return None
+    return keys
+
+
+def remove_trailer_keys(pdf: pikepdf.Pdf, keys: list[str]) -> bool:
+    """Remove *keys* from the trailer of *pdf*; False if a key is not there."""
+    if not all(k in pdf.trailer for k in keys):
+        return False
+    for key in keys:
+        del pdf.trailer[key]
+    return True
