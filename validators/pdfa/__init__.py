@@ -14,6 +14,8 @@ One verdict is made from:
 - `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
+- `_type3`, for Type 3 fonts, which pikepdf refuses: their dictionaries and glyph rules, and their glyph
+  procedures handed to pikepdf as Form XObjects;
 - `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8).
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
@@ -48,6 +50,7 @@ from validators.pdfa import (
     _shading,
     _syntax,
     _transparency,
+    _type3,
     _xmp,
 )
 
@@ -266,6 +269,11 @@ def _form_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.rule == _forms.RULE and f.message == _forms.MESSAGE
 
 
+def _type3_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of a Type 3 font."""
+    return _type3.is_type3_finding(f.rule, f.message)
+
+
 def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a Separation or DeviceN colour space."""
     return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
@@ -287,7 +295,8 @@ def _recheck(
     of 1.0 written as 1, indirect document information strings written in place, fonts set by graphics
     states set by Tf; `_colourants`: each Separation and DeviceN space replaced by its alternate space;
     `_forms`: the interactive form taken out of the catalog, widgets handed over; `_patterns`: pattern
-    colour taken out of content streams, tiling patterns drawn as Form XObjects) and pikepdf checks the
+    colour taken out of content streams, tiling patterns drawn as Form XObjects; `_type3`: Type 3 text taken
+    out of content streams, Type 3 glyphs listed as Form XObjects) and pikepdf checks the
     copy; its new findings join the others. A refusal is settled only if that second check ran and did
     not make the same finding.
 
@@ -379,6 +388,13 @@ def _recheck(
                     for f in pike_findings
                     if _form_finding(f) or (fl.part == 3 and f.rule == _embedded.FILE_RULE)
                 )
+            if any(_type3_finding(f) for f in pike_findings):
+                type3 = _type3.hand_over_type3(pdf, fl.part)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in type3.problems)
+                if type3.complete:
+                    candidates.update(
+                        (f.rule, f.where, f.message) for f in pike_findings if _type3_finding(f)
+                    )
             recheck = pikepdf.pdfa.check(pdf, base)
     except (pikepdf.PdfError, ValueError) as e:
         log.debug("Cannot check the document again: %s", e)
@@ -436,6 +452,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding]) -> bool:
         or _colourant_finding(f)
         or _form_finding(f)
         or _gs_font_finding(f)
+        or _type3_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
