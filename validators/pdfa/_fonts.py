@@ -2,9 +2,10 @@
 
 Level U asks that every character code a content stream shows can be mapped to Unicode: through the
 font's /ToUnicode CMap, or, without one, through the glyph names of a simple font's encoding (standard
-encodings and /Differences names the Adobe Glyph List knows), or, for a composite font, through one of
-the Adobe character collections (GB1, CNS1, Japan1, Korea1), which have public Unicode maps. A mapped
-value must not be U+0000, U+FEFF or U+FFFE (test 2).
+encodings and /Differences names the Adobe Glyph List knows; for a Type 3 font, only names it lists
+verbatim, as veraPDF reads them), or, for a composite font, through one of the Adobe character
+collections (GB1, CNS1, Japan1, Korea1), which have public Unicode maps. A mapped value must not be
+U+0000, U+FEFF or U+FFFE (test 2).
 
 Only codes actually shown are checked, as veraPDF does: a font listed in resources but never used, or a
 code never shown, cannot break the rule. Text is looked for in page contents, form XObjects, tiling
@@ -35,6 +36,7 @@ _CODECS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}
 _SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _MAX_DEPTH = 32
+_DINGBAT_NAME = re.compile(r"a[1-9][0-9]{0,2}")
 _T1_ENCODING = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]()<>{}%]+)\s+put")
 
 
@@ -114,6 +116,8 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             for item in differences:
                 if isinstance(item, pikepdf.Name):
                     if current == code:
+                        if font.get("/Subtype") == "/Type3":
+                            return _listed_name_unicode(str(item)[1:])
                         return agl.toUnicode(str(item)[1:])
                     if current is not None:
                         current += 1
@@ -157,6 +161,21 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             return agl.toUnicode(name) if name and name != ".notdef" else ""
     name = StandardEncoding[code] if 0 <= code < 256 else ".notdef"
     return agl.toUnicode(name) if name != ".notdef" else ""
+
+
+def _listed_name_unicode(name: str) -> str:
+    """Unicode for a Type 3 glyph name as veraPDF reads one: only a name the Adobe Glyph List lists.
+
+    A Type 3 font has no font program to name its glyphs, so its names stand on their own: veraPDF
+    maps a name only if the list has it verbatim (no ``uniXXXX`` forms, no ``.suffix`` or ``_``
+    ligature parts), or takes it as mapped if the ZapfDingbats set (``a1`` to ``a191``) names it.
+    """
+    values = agl.LEGACY_AGL2UV.get(name)
+    if values:
+        return "".join(map(chr, values))
+    if _DINGBAT_NAME.fullmatch(name) and 1 <= int(name[1:]) <= 191:
+        return "\ue000"
+    return ""
 
 
 def _builtin_names(font: pikepdf.Dictionary) -> dict[int, str] | None:
