@@ -316,3 +316,18 @@ def test_glyph_showing_itself_is_bounded(tmp_path: Path) -> None:
         font.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Self=font))
 
     _passes(tmp_path, _doc("2b", edit=edit), "2b")
+
+
+def test_2u_text_shown_by_a_glyph_needs_a_mapping(tmp_path: Path) -> None:
+    # A glyph procedure is a content stream: a Type 3 font it shows text with must map to Unicode too
+    def nested(name: str) -> Edit:
+        def edit(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+            inner = _font(pdf, {name: b"500 0 d0 0 0 500 500 re f"})
+            font.CharProcs.A = pdf.make_stream(b"1000 0 d0 BT /In 1 Tf (a) Tj ET")
+            font.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(In=inner))
+
+        return edit
+
+    glyphs = {"A": SQUARE, "B": TRIANGLE}
+    _passes(tmp_path, _doc("2u", glyphs, edit=nested("period")), "2u")
+    _fails_with(tmp_path, _doc("2u", glyphs, edit=nested("dot")), "2u", "ISO_19005_2:6.2.11.7.2-1")

@@ -9,7 +9,7 @@ U+0000, U+FEFF or U+FFFE (test 2).
 
 Only codes actually shown are checked, as veraPDF does: a font listed in resources but never used, or a
 code never shown, cannot break the rule. Text is looked for in page contents, form XObjects, tiling
-patterns and annotation appearance streams.
+patterns, annotation appearance streams and the glyph procedures of the Type 3 fonts used.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ _CODECS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}
 _SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _MAX_DEPTH = 32
+# Type 3 glyphs showing text in Type 3 fonts: how deep their glyph procedures are followed
+_MAX_TYPE3_NESTING = 4
 _DINGBAT_NAME = re.compile(r"a[1-9][0-9]{0,2}")
 _T1_ENCODING = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]()<>{}%]+)\s+put")
 
@@ -309,6 +311,22 @@ class _Collector:
         self.seen_forms.add(key)
         self.walk(stream, stream.get("/Resources"), depth + 1)
 
+    def type3_glyphs(self, font: pikepdf.Dictionary) -> None:
+        """Walk the glyph procedures of a Type 3 font: text they show is text of the document."""
+        charprocs = font.get("/CharProcs")
+        if not isinstance(charprocs, pikepdf.Dictionary):
+            return
+        font_resources = font.get("/Resources")
+        for _name, proc in charprocs.items():
+            if not isinstance(proc, pikepdf.Stream):
+                continue
+            key = (proc.objgen, 0)
+            if proc.is_indirect and key in self.seen_forms:
+                continue
+            self.seen_forms.add(key)
+            own = proc.get("/Resources")
+            self.walk(proc, own if isinstance(own, pikepdf.Dictionary) else font_resources, 1)
+
     def appearances(self, page: pikepdf.Page) -> None:
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
@@ -423,6 +441,18 @@ def unmapped_fonts(pdf: pikepdf.Pdf) -> list[FontProblem]:
         collector.walk(page.obj, resources)
         collector.patterns(resources, 0)
         collector.appearances(page)
+    expanded: set[tuple[int, int] | int] = set()
+    for _round in range(_MAX_TYPE3_NESTING):
+        pending = [
+            (key, use)
+            for key, use in collector.uses.items()
+            if key not in expanded and use.font.get("/Subtype") == "/Type3"
+        ]
+        if not pending:
+            break
+        for key, use in pending:
+            expanded.add(key)
+            collector.type3_glyphs(use.font)
     problems: list[FontProblem] = []
     for key, use in collector.uses.items():
         if not use.codes:
