@@ -331,3 +331,13 @@ def test_2u_text_shown_by_a_glyph_needs_a_mapping(tmp_path: Path) -> None:
     glyphs = {"A": SQUARE, "B": TRIANGLE}
     _passes(tmp_path, _doc("2u", glyphs, edit=nested("period")), "2u")
     _fails_with(tmp_path, _doc("2u", glyphs, edit=nested("dot")), "2u", "ISO_19005_2:6.2.11.7.2-1")
+
+
+@pytest.mark.parametrize("flavour", ["1b", "2b"])
+def test_bitmap_glyphs_drawn_with_inline_image_masks_pass(tmp_path: Path, flavour: str) -> None:
+    # As TeX bitmap fonts draw their glyphs: d1, then an inline image mask painted in the text colour
+    bitmap = b"800 0 0 0 8 8 d1\nq 8 0 0 8 0 0 cm\nBI /W 8 /H 8 /IM true /BPC 1 /D [1 0] ID\n"
+    bitmap += bytes(range(0x41, 0x49)) + b"\nEI\nQ"
+    glyphs = {"square": SQUARE, "triangle": bitmap}
+    data = _doc(flavour, glyphs, text=b"0 0 1 rg BT /T3 12 Tf 10 10 Td (abab) Tj ET")
+    _passes(tmp_path, data, flavour)
