@@ -341,3 +341,16 @@ def test_bitmap_glyphs_drawn_with_inline_image_masks_pass(tmp_path: Path, flavou
     glyphs = {"square": SQUARE, "triangle": bitmap}
     data = _doc(flavour, glyphs, text=b"0 0 1 rg BT /T3 12 Tf 10 10 Td (abab) Tj ET")
     _passes(tmp_path, data, flavour)
+
+
+@pytest.mark.parametrize("flavour", ["1b", "2b"])
+def test_type3_font_on_many_pages(tmp_path: Path, flavour: str) -> None:
+    # As pdfTeX writes bitmap fonts: one font, every page's resources holding it
+    def edit(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+        for _ in range(40):
+            pdf.add_blank_page(page_size=(200, 200))
+            page = pdf.pages[-1].obj
+            page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(T3=font))
+            page.Contents = pdf.make_stream(PAGE_TEXT)
+
+    _passes(tmp_path, _doc(flavour, edit=edit), flavour)

@@ -68,6 +68,7 @@ _MAX_STREAMS = 20_000
 _MAX_DEPTH = 12
 _MAX_OBJECTS = 500_000
 _MAX_OWNERS = 16
+_MAX_ENTRIES = 200_000
 # Type 3 glyphs showing Type 3 text: how deep the glyph procedures are followed
 _MAX_GLYPH_NESTING = 4
 
@@ -690,6 +691,47 @@ def hand_over_type3(pdf: pikepdf.Pdf, part: int) -> Type3Verdict:
     return verdict
 
 
+# Operators whose name operands (after the first, for marked content) are looked up in resources
+_RESOURCE_OPERATORS = {
+    "gs": 0,
+    "Do": 0,
+    "Tf": 0,
+    "sh": 0,
+    "cs": 0,
+    "CS": 0,
+    "scn": 0,
+    "SCN": 0,
+    "BDC": 1,
+    "DP": 1,
+}
+_DEVICE_NAMES = frozenset(
+    {"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern", "/G", "/RGB", "/CMYK", "/I", "/Indexed"}
+)
+
+
+def _names_resources(instructions: list[object]) -> bool:
+    """True if a content stream names a resource (a graphics state, XObject, font, colour space...)."""
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            image = instruction.iimage.obj
+            for key in ("/CS", "/ColorSpace"):
+                space = image.get(key)
+                if isinstance(space, pikepdf.Name) and str(space) not in _DEVICE_NAMES:
+                    return True
+                if isinstance(space, pikepdf.Array):
+                    return True
+            continue
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue
+        skip = _RESOURCE_OPERATORS.get(str(instruction.operator))
+        if skip is None:
+            continue
+        for operand in list(instruction.operands)[skip:]:
+            if isinstance(operand, pikepdf.Name) and str(operand) not in _DEVICE_NAMES:
+                return True
+    return False
+
+
 def _glyph_forms(pdf: pikepdf.Pdf, record: _Font, part: int, walker: _Walker) -> None:
     """List each glyph of the font as a Form XObject in the resources that hold the font."""
     font = record.font
@@ -700,9 +742,6 @@ def _glyph_forms(pdf: pikepdf.Pdf, record: _Font, part: int, walker: _Walker) ->
     if _numbers(bbox, 4) is None:
         bbox = pikepdf.Array([0, 0, 1, 1])
     font_resources = font.get("/Resources")
-    owners = record.owners[:_MAX_OWNERS]
-    if len(record.owners) > _MAX_OWNERS:
-        walker.unchecked(record.where, f"a Type 3 font held by more than {_MAX_OWNERS} resource dictionaries")
     bodies: dict[str, tuple[bytes, pikepdf.Dictionary | None]] = {}
     for name, kept in record.glyphs.items():
         _width, leads = _glyph_width(kept)
@@ -718,9 +757,23 @@ def _glyph_forms(pdf: pikepdf.Pdf, record: _Font, part: int, walker: _Walker) ->
         own = proc.get("/Resources") if isinstance(proc, pikepdf.Stream) else None
         if not isinstance(own, pikepdf.Dictionary):
             own = font_resources if isinstance(font_resources, pikepdf.Dictionary) else None
+        if own is None and part == 1 and not _names_resources(kept):
+            # Where it is shown does not matter to a glyph that names no resource
+            own = pikepdf.Dictionary()
         bodies[name] = (pikepdf.unparse_content_stream(kept[1:] if leads else kept), own)
+    owners = record.owners
+    # A PDF/A-1 glyph without resources of its own is checked once per holder, with its resources
+    if part == 1 and any(own is None for _body, own in bodies.values()) and len(owners) > _MAX_OWNERS:
+        walker.unchecked(record.where, f"a Type 3 font held by more than {_MAX_OWNERS} resource dictionaries")
+        owners = owners[:_MAX_OWNERS]
+    if len(owners) * len(bodies) > _MAX_ENTRIES:
+        walker.unchecked(
+            record.where, "a Type 3 font with too many glyphs held by too many resource dictionaries"
+        )
+        return
     shared: dict[str, pikepdf.Stream] = {}
     reused: set[str] = set()
+    # Every holder lists the glyphs, since pikepdf may not reach every one of them
     for owner in owners:
         xobjects = owner.get("/XObject")
         if xobjects is None:
