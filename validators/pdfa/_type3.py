@@ -59,6 +59,7 @@ MESSAGE = "Type 3 fonts are not supported"
 _GLYPH_PREFIX = "QujatType3Glyph"
 _BASE_ENCODINGS = frozenset({"/WinAnsiEncoding", "/MacRomanEncoding", "/MacExpertEncoding"})
 _SHOW = frozenset({"Tj", "TJ", "'", '"'})
+_Instruction = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
 # Bounds on hostile input: beyond them the fonts are not checked and pikepdf's refusal stands
 _MAX_FONTS = 256
 _MAX_GLYPHS = 8192
@@ -102,7 +103,7 @@ class _Font:
 
     font: pikepdf.Dictionary
     where: str
-    # The resource dictionaries whose /Font held it, and the stream walks that found it there
+    # The resource dictionaries whose /Font holds it (each once, by *owner_keys*)
     owners: list[pikepdf.Dictionary] = field(default_factory=list)
     owner_keys: set[object] = field(default_factory=set)
     # Character code -> shown for rendering (a text rendering mode other than 3) at least once
@@ -110,7 +111,7 @@ class _Font:
     nesting: int = 0
     glyphs_walked: bool = False
     # Glyph name -> glyph content as rewritten (without Type 3 text), leading d0/d1 included
-    glyphs: dict[str, list[object]] = field(default_factory=dict)
+    glyphs: dict[str, list[_Instruction]] = field(default_factory=dict)
 
 
 def _number(value: object) -> float | None:
@@ -192,7 +193,7 @@ class _Encoding:
         return None
 
 
-def _glyph_width(instructions: list[object]) -> tuple[float | None, bool]:
+def _glyph_width(instructions: list[_Instruction]) -> tuple[float | None, bool]:
     """The width the leading d0 or d1 of a glyph procedure sets, and whether it leads with one."""
     if not instructions:
         return None, False
@@ -239,16 +240,16 @@ class _Walker:
 
     def filter(
         self,
-        instructions: list[object],
+        instructions: list[_Instruction],
         resources: pikepdf.Dictionary | None,
         font: _Font | None | bool,
         tr: int,
         depth: int,
         where: str,
         nesting: int,
-    ) -> tuple[list[object], bool]:
+    ) -> tuple[list[_Instruction], bool]:
         """The instructions without Type 3 text, and whether any were taken out."""
-        kept: list[object] = []
+        kept: list[_Instruction] = []
         changed = False
         stack: list[tuple[_Font | None | bool, int]] = []
         for instruction in instructions:
@@ -287,7 +288,7 @@ class _Walker:
                 font.nesting = max(font.nesting, nesting)
                 changed = True
                 continue
-            elif op == "Do" and operands and resources is not None:
+            elif op == "Do" and operands and isinstance(operands[0], pikepdf.Name) and resources is not None:
                 table = resources.get("/XObject")
                 xobject = table.get(operands[0]) if isinstance(table, pikepdf.Dictionary) else None
                 if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
@@ -303,7 +304,7 @@ class _Walker:
             kept.append(instruction)
         return kept, changed
 
-    def parse(self, owner: pikepdf.Object, where: str) -> list[object] | None:
+    def parse(self, owner: pikepdf.Object | pikepdf.Page, where: str) -> list[_Instruction] | None:
         self.streams += 1
         if self.streams > _MAX_STREAMS:
             self.unchecked(where, f"more than {_MAX_STREAMS} content streams are not checked for Type 3 text")
@@ -709,7 +710,7 @@ _DEVICE_NAMES = frozenset(
 )
 
 
-def _names_resources(instructions: list[object]) -> bool:
+def _names_resources(instructions: list[_Instruction]) -> bool:
     """True if a content stream names a resource (a graphics state, XObject, font, colour space...)."""
     for instruction in instructions:
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
