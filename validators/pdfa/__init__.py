@@ -14,6 +14,8 @@ One verdict is made from:
 - `_shading`, `_colourants`, `_forms` and `_normalise`, for what pikepdf refuses unchecked although PDF/A
   allows it: shadings, Separation and DeviceN colour spaces, interactive forms and their widgets, keys
   ISO 32000-1 does not define, opacities a millionth away from 1.0, fonts set by graphics states;
+- `_type3`, for Type 3 fonts, which pikepdf refuses: their dictionaries and glyph rules, and their glyph
+  procedures handed to pikepdf as Form XObjects;
 - `_embedded`, for PDF/A-2: each embedded file is checked by this validator in turn (6.8);
 - `_fontprograms` and `_cmaps`, for fonts pikepdf refuses: compact programs with their own FontMatrix,
   multiple master instances, CIDSets of TrueType CIDFonts, vertical writing, CMaps using predefined ones;
@@ -64,6 +66,7 @@ from validators.pdfa import (
     _signatures,
     _syntax,
     _transparency,
+    _type3,
     _unused,
     _version,
     _xmp,
@@ -286,6 +289,11 @@ def _form_finding(f: pikepdf.pdfa.Finding) -> bool:
     return f.rule == _forms.RULE and f.message == _forms.MESSAGE
 
 
+def _type3_finding(f: pikepdf.pdfa.Finding) -> bool:
+    """True for pikepdf's refusal of a Type 3 font."""
+    return _type3.is_type3_finding(f.rule, f.message)
+
+
 def _colourant_finding(f: pikepdf.pdfa.Finding) -> bool:
     """True for pikepdf's refusal of a Separation or DeviceN colour space."""
     return f.rule == _colourants.RULE and f.message in _colourants.MESSAGES
@@ -390,7 +398,8 @@ def _recheck(
     TrueType CIDFonts removed; `_cmaps`: vertical fonts written horizontal, a CMap's reference to a
     predefined CMap dropped; `_settle_document`: /Perms, /OpenAction, /OCProperties (with /OC entries
     and BDC /OC), other than GTS_PDFA1 output intents, private trailer keys and a PDF/A-1 catalog
-    /Version taken out or set to 1.4, refused keys of actions taken out) and pikepdf checks the copy;
+    /Version taken out or set to 1.4, refused keys of actions taken out; `_type3`: Type 3 text taken out
+    of content streams, Type 3 glyphs listed as Form XObjects) and pikepdf checks the copy;
     its new findings join the others. A refusal is settled only if that second check ran and did not
     make the same finding.
 
@@ -520,6 +529,13 @@ def _recheck(
             problems.extend(graphics.problems)
             candidates.update(graphics.candidates)
             handed_over = list(graphics.handed_over)
+            if any(_type3_finding(f) for f in pike_findings):
+                type3 = _type3.hand_over_type3(pdf, fl.part)
+                problems.extend((p.clause, p.where, p.message, p.unsupported) for p in type3.problems)
+                if type3.complete:
+                    candidates.update(
+                        (f.rule, f.where, f.message) for f in pike_findings if _type3_finding(f)
+                    )
             recheck = pikepdf.pdfa.check(pdf, base)
             # The second check walks below refusals the first stopped at, and may meet more of
             # these: settled the same way, with a further check of the copy edited again
@@ -646,6 +662,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool
         or _annots.is_annot_finding(f.rule, f.message)
         or _gs_font_finding(f)
         or _document_finding(f)
+        or _type3_finding(f)
         or _patterns.is_pattern_finding(f.rule, f.message)
         or _fontprograms.is_refusal(f.rule, f.message)
         or _cmaps.is_refusal(f.rule, f.message)

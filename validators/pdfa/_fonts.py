@@ -2,13 +2,14 @@
 
 Level U asks that every character code a content stream shows can be mapped to Unicode: through the
 font's /ToUnicode CMap, or, without one, through the glyph names of a simple font's encoding (standard
-encodings and /Differences names the Adobe Glyph List knows), or, for a composite font, through one of
-the Adobe character collections (GB1, CNS1, Japan1, Korea1), which have public Unicode maps. A mapped
-value must not be U+0000, U+FEFF or U+FFFE (test 2).
+encodings and /Differences names the Adobe Glyph List knows; for a Type 3 font, only names it lists
+verbatim, as veraPDF reads them), or, for a composite font, through one of the Adobe character
+collections (GB1, CNS1, Japan1, Korea1), which have public Unicode maps. A mapped value must not be
+U+0000, U+FEFF or U+FFFE (test 2).
 
 Only codes actually shown are checked, as veraPDF does: a font listed in resources but never used, or a
 code never shown, cannot break the rule. Text is looked for in page contents, form XObjects, tiling
-patterns and annotation appearance streams.
+patterns, annotation appearance streams and the glyph procedures of the Type 3 fonts used.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _CODECS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}
 _SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _MAX_DEPTH = 32
+# Type 3 glyphs showing text in Type 3 fonts: how deep their glyph procedures are followed
+_MAX_TYPE3_NESTING = 4
+_DINGBAT_NAME = re.compile(r"a[1-9][0-9]{0,2}")
 _T1_ENCODING = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]()<>{}%]+)\s+put")
 
 
@@ -114,6 +118,8 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             for item in differences:
                 if isinstance(item, pikepdf.Name):
                     if current == code:
+                        if font.get("/Subtype") == "/Type3":
+                            return _listed_name_unicode(str(item)[1:])
                         return agl.toUnicode(str(item)[1:])
                     if current is not None:
                         current += 1
@@ -157,6 +163,21 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             return agl.toUnicode(name) if name and name != ".notdef" else ""
     name = StandardEncoding[code] if 0 <= code < 256 else ".notdef"
     return agl.toUnicode(name) if name != ".notdef" else ""
+
+
+def _listed_name_unicode(name: str) -> str:
+    """Unicode for a Type 3 glyph name as veraPDF reads one: only a name the Adobe Glyph List lists.
+
+    A Type 3 font has no font program to name its glyphs, so its names stand on their own: veraPDF
+    maps a name only if the list has it verbatim (no ``uniXXXX`` forms, no ``.suffix`` or ``_``
+    ligature parts), or takes it as mapped if the ZapfDingbats set (``a1`` to ``a191``) names it.
+    """
+    values = agl.LEGACY_AGL2UV.get(name)
+    if values:
+        return "".join(map(chr, values))
+    if _DINGBAT_NAME.fullmatch(name) and 1 <= int(name[1:]) <= 191:
+        return "\ue000"
+    return ""
 
 
 def _builtin_names(font: pikepdf.Dictionary) -> dict[int, str] | None:
@@ -290,6 +311,22 @@ class _Collector:
         self.seen_forms.add(key)
         self.walk(stream, stream.get("/Resources"), depth + 1)
 
+    def type3_glyphs(self, font: pikepdf.Dictionary) -> None:
+        """Walk the glyph procedures of a Type 3 font: text they show is text of the document."""
+        charprocs = font.get("/CharProcs")
+        if not isinstance(charprocs, pikepdf.Dictionary):
+            return
+        font_resources = font.get("/Resources")
+        for _name, proc in charprocs.items():
+            if not isinstance(proc, pikepdf.Stream):
+                continue
+            key = (proc.objgen, 0)
+            if proc.is_indirect and key in self.seen_forms:
+                continue
+            self.seen_forms.add(key)
+            own = proc.get("/Resources")
+            self.walk(proc, own if isinstance(own, pikepdf.Dictionary) else font_resources, 1)
+
     def appearances(self, page: pikepdf.Page) -> None:
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
@@ -390,12 +427,25 @@ def _check_font(use: _Use, where: str) -> list[FontProblem]:
 
 
 def _collect(pdf: pikepdf.Pdf) -> _Collector:
+    """Every font's shown codes: in pages, forms, patterns, appearances, and used Type 3 glyphs."""
     collector = _Collector()
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
         collector.walk(page.obj, resources)
         collector.patterns(resources, 0)
         collector.appearances(page)
+    expanded: set[tuple[int, int] | int] = set()
+    for _round in range(_MAX_TYPE3_NESTING):
+        pending = [
+            (key, use)
+            for key, use in collector.uses.items()
+            if key not in expanded and use.font.get("/Subtype") == "/Type3"
+        ]
+        if not pending:
+            break
+        for key, use in pending:
+            expanded.add(key)
+            collector.type3_glyphs(use.font)
     return collector
 
 
