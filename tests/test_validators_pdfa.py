@@ -467,6 +467,25 @@ def test_2u_font_without_unicode_mapping(tmp_path: Path, pdfa2b: bytes) -> None:
     assert "ISO_19005_2:6.2.11.7.2-1" not in _rules(_check(tmp_path, _with_font(base, font), "2b"))
 
 
+@pytest.mark.parametrize(
+    ("name", "mapped"), [("A", True), ("uni0041", False), ("A.sc", False), ("a17", True)]
+)
+def test_2u_glyph_names_map_only_as_listed(tmp_path: Path, pdfa2b: bytes, name: str, mapped: bool) -> None:
+    # veraPDF maps a glyph name through the Adobe Glyph List verbatim (or the ZapfDingbats set): the
+    # list's naming conventions (uniXXXX, suffixes) do not count
+    base = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
+    font = {
+        "/Type": pikepdf.Name.Font,
+        "/Subtype": pikepdf.Name.Type1,
+        "/BaseFont": pikepdf.Name("/Custom"),
+        "/Encoding": pikepdf.Dictionary(
+            Differences=pikepdf.Array([97, pikepdf.Name(f"/{name}"), pikepdf.Name("/b")])
+        ),
+    }
+    rules = _rules(_check(tmp_path, _with_font(base, font), "2u"))
+    assert ("ISO_19005_2:6.2.11.7.2-1" not in rules) is mapped, rules
+
+
 def test_2u_font_with_standard_encoding_is_mapped(tmp_path: Path, pdfa2b: bytes) -> None:
     base = pdfa2b.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
     font = {

@@ -22,7 +22,20 @@ One verdict is made from:
 - `_version`, `_signatures`, `_actions`, `_output_intents` and `_optional_content`, for what pikepdf
   refuses in the catalog and the trailer: a PDF/A-1 file that says it is PDF 1.5 or later (checked in
   full as PDF 1.4), permissions and signatures, the open action and actions with keys pikepdf does not
-  know, PDF/X and PDF/E output intents, optional content, and private trailer keys.
+  know, PDF/X and PDF/E output intents, optional content, and private trailer keys;
+- `_graphics` (with `_overprint`, `_halftones`, `_jpx` and `_images`), for graphics pikepdf refuses:
+  overprint mode 1 (a fault only with ICCBased CMYK colour), halftones, JPEG 2000 images (their box
+  structure), image metadata streams and PDF/A-3 file specification thumbnails;
+- `_annots`, for the annotation types PDF/A permits and pikepdf refuses (FreeText, Redact, Watermark,
+  PrinterMark, TrapNet, and in PDF/A-2 FileAttachment), checked as markup annotations;
+- `_unused`, for resources no content stream uses: veraPDF reaches resources through the operators
+  that use them, so the content of an unused Form XObject is not checked (file-structure rules still
+  apply to it);
+- `_charset`, for the /CharSet of a PDF/A-1 Type 1 subset, which veraPDF checks against the glyphs
+  the text uses.
+
+`_accel` makes pikepdf.pdfa faster without changing its answers (role-schema results remembered per
+encoding, parsed font programs per thread, Type 1 decryption in one loop).
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside

@@ -118,9 +118,7 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             for item in differences:
                 if isinstance(item, pikepdf.Name):
                     if current == code:
-                        if font.get("/Subtype") == "/Type3":
-                            return _listed_name_unicode(str(item)[1:])
-                        return agl.toUnicode(str(item)[1:])
+                        return _listed_name_unicode(str(item)[1:])
                     if current is not None:
                         current += 1
                     continue
@@ -160,17 +158,17 @@ def _glyph_unicode(font: pikepdf.Dictionary, code: int) -> str:
             # Symbolic: the encoding is the font program's own
             names = _builtin_names(font)
             name = names.get(code) if names else None
-            return agl.toUnicode(name) if name and name != ".notdef" else ""
+            return _listed_name_unicode(name) if name and name != ".notdef" else ""
     name = StandardEncoding[code] if 0 <= code < 256 else ".notdef"
-    return agl.toUnicode(name) if name != ".notdef" else ""
+    return _listed_name_unicode(name) if name != ".notdef" else ""
 
 
 def _listed_name_unicode(name: str) -> str:
-    """Unicode for a Type 3 glyph name as veraPDF reads one: only a name the Adobe Glyph List lists.
+    """Unicode for a simple font's glyph name as veraPDF reads one: only a name the Adobe Glyph List lists.
 
-    A Type 3 font has no font program to name its glyphs, so its names stand on their own: veraPDF
-    maps a name only if the list has it verbatim (no ``uniXXXX`` forms, no ``.suffix`` or ``_``
-    ligature parts), or takes it as mapped if the ZapfDingbats set (``a1`` to ``a191``) names it.
+    veraPDF maps a glyph name only if the list has it verbatim (no ``uniXXXX`` forms, no ``.suffix``
+    or ``_`` ligature parts, which the list's naming conventions would allow), or takes it as mapped
+    if the ZapfDingbats set (``a1`` to ``a191``) names it.
     """
     values = agl.LEGACY_AGL2UV.get(name)
     if values:
