@@ -34,7 +34,9 @@ One verdict is made from:
 - `_charset`, for the /CharSet of a PDF/A-1 Type 1 subset, which veraPDF checks against the glyphs
   the text uses.
 
-`_accel` makes pikepdf.pdfa faster without changing its answers (role-schema results remembered per
+`_thread_warnings` makes pikepdf's parse checks record only their own thread's warnings (a warning
+from another thread is no parse problem of this file). `_accel` makes pikepdf.pdfa faster without
+changing its answers (role-schema results remembered per
 encoding, parsed font programs per thread, Type 1 decryption in one loop).
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
@@ -78,6 +80,7 @@ from validators.pdfa import (
     _shading,
     _signatures,
     _syntax,
+    _thread_warnings,
     _transparency,
     _type3,
     _unused,
@@ -88,6 +91,7 @@ from validators.pdfa import (
 log = logging.getLogger(__name__)
 
 _accel.install()
+_thread_warnings.install()
 
 __all__ = ["Flavour", "claimed_flavour", "validate_pdfa"]
 
