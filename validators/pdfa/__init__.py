@@ -784,6 +784,23 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     return report
 
 
+def _early_faults(data: bytes, fl: Flavour) -> tuple[_xmp.XmpVerdict | None, list[_fonts.FontProblem]] | None:
+    """The XMP verdict and (2u) the fonts' Unicode problems, or None if the file cannot be read here."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            raw = _metadata_bytes(pdf)
+            verdict = _xmp.check_xmp(raw, fl.part, _CONFORMANCES[fl]) if raw is not None else None
+            fonts = _fonts.unmapped_fonts(pdf) if fl is Flavour.PDFA_2U else []
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as e:
+        log.debug("Cannot read the file for its metadata and fonts: %s", e)
+        return None
+    return verdict, fonts
+
+
+def _fails(verdict: _xmp.XmpVerdict | None, fonts: list[_fonts.FontProblem]) -> bool:
+    return bool(fonts) or (verdict is not None and verdict.parsed and bool(verdict.problems))
+
+
 def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     """Every finding on the PDF *data* (named *name* in log messages); *depth* counts embedding."""
     findings: list[Finding] = []
@@ -817,11 +834,20 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
             unused = _unused_objects(data, pike_findings)
         except (pikepdf.PdfError, ValueError) as e:
             log.debug("Resource use in %s not worked out: %s", name, e)
-    if (
+    early: tuple[_xmp.XmpVerdict | None, list[_fonts.FontProblem]] | None = None
+    second_check = (
         (unused or _needs_recheck(pike_findings, fl.part))
         and not violated
         and not _rejected_anyway(fl, pike_findings, unused)
-    ):
+    )
+    if second_check and fl.part != 1:
+        # The metadata's faults and the Unicode mapping's are found without a second check: a file
+        # they fail needs none (PDF/A-1 packets may first need re-encoding, so part 1 waits)
+        early = _early_faults(data, fl)
+        if early is not None and _fails(*early):
+            log.debug("PDF/A-%s %s fails on its metadata or fonts: no second check", fl.value, name)
+            second_check = False
+    if second_check:
         try:
             pike_findings, recheck_problems = _recheck(
                 data, fl, pike.output_intent, pike_findings, unused, depth
@@ -846,11 +872,13 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
             raw = _metadata_bytes(pdf)
             if raw is not None and fl.part == 1:
                 raw = _utf8_packet(pdf, raw, pike_findings)
-            if raw is not None:
+            if early is not None:
+                verdict, font_problems = early
+            elif raw is not None:
                 verdict = _xmp.check_xmp(raw, fl.part, _CONFORMANCES[fl])
             if verdict is not None and verdict.parsed:
                 pike_findings, object_xmp = _object_metadata(pdf, fl, verdict, pike_findings)
-            if fl is Flavour.PDFA_2U:
+            if fl is Flavour.PDFA_2U and early is None:
                 font_problems = _fonts.unmapped_fonts(pdf)
             charset_wheres = [
                 f.where for f in pike_findings if _charset.is_charset_finding(f.rule, f.message)
