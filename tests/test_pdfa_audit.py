@@ -1,0 +1,231 @@
+"""An adversarial review of the modules that settle pikepdf.pdfa's refusals.
+
+Each module that settles a refusal (with a check of its own and a second pikepdf check of an edited
+copy) is a place where a file that breaks a rule below the refused construct could be approved. Each
+test here builds, with pikepdf, a document that breaks one rule inside one such construct, and asks
+for its rejection with the rule's id; each construct also has a conforming case that is approved.
+Tests that document a false approval found (and fixed) in this review say so, naming the rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.test_validators_pdfa import _check, _edited, _rules, _write_pdfa
+
+
+@pytest.fixture(scope="module")
+def pdfa1b() -> bytes:
+    return _write_pdfa("1b")
+
+
+@pytest.fixture(scope="module")
+def pdfa2b() -> bytes:
+    return _write_pdfa("2b")
+
+
+def _form(pdf: pikepdf.Pdf, content: bytes, **keys: object) -> pikepdf.Stream:
+    form = pdf.make_stream(content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 50, 50])
+    for key, value in keys.items():
+        form[f"/{key}"] = value
+    return form
+
+
+def _annot(pdf: pikepdf.Pdf, subtype: str, *, appearance: bytes = b"0 0 10 10 re S", **keys: object):
+    annot = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name(subtype),
+        Rect=[10, 10, 60, 60],
+        F=4,
+        AP=pikepdf.Dictionary(N=_form(pdf, appearance)),
+    )
+    for key, value in keys.items():
+        annot[f"/{key}"] = value
+    annot = pdf.make_indirect(annot)
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([annot]))
+    return annot
+
+
+def _tint(pdf: pikepdf.Pdf, outputs: int, program: bytes) -> pikepdf.Stream:
+    return pdf.make_stream(program, FunctionType=4, Domain=[0, 1], Range=[0, 1] * outputs)
+
+
+def _paint_with(pdf: pikepdf.Pdf, space: pikepdf.Object, operands: bytes = b"0.5") -> None:
+    pdf.pages[0].obj.Resources = pikepdf.Dictionary(ColorSpace=pikepdf.Dictionary(CS0=space))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"/CS0 cs " + operands + b" scn 0 0 10 10 re f")
+
+
+# --- Separation and DeviceN colour spaces (`_colourants`) ----------------------------------------------
+
+
+def _devicen_with_colorant(alternate: str):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        n = {"/DeviceRGB": 3, "/DeviceCMYK": 4}[alternate]
+        spot = pikepdf.Array(
+            [
+                pikepdf.Name.Separation,
+                pikepdf.Name.Spot,
+                pikepdf.Name(alternate),
+                _tint(pdf, n, b"{" + b"dup " * (n - 1) + b"}"),
+            ]
+        )
+        space = pikepdf.Array(
+            [
+                pikepdf.Name.DeviceN,
+                [pikepdf.Name.Spot],
+                pikepdf.Name.DeviceRGB,
+                _tint(pdf, 3, b"{dup dup}"),
+                pikepdf.Dictionary(Colorants=pikepdf.Dictionary(Spot=spot)),
+            ]
+        )
+        _paint_with(pdf, space)
+
+    return edit
+
+
+def test_devicen_colorant_with_an_alternate_of_the_output_intent_passes(
+    tmp_path: Path, pdfa2b: bytes
+) -> None:
+    report = _check(tmp_path, _edited(pdfa2b, _devicen_with_colorant("/DeviceRGB")), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_devicen_colorant_alternate_is_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    # False approval found: ISO 19005-2 6.2.4.3-3. The Separation space of a DeviceN space's Colorants
+    # dictionary has a DeviceCMYK alternate under the sRGB OutputIntent; the copy pikepdf checked had
+    # the DeviceN space replaced by its own alternate, and the Colorants dictionary went with it
+    report = _check(tmp_path, _edited(pdfa2b, _devicen_with_colorant("/DeviceCMYK")), "2b")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
+
+
+def test_devicen_colorant_icc_alternate_structure_is_checked(tmp_path: Path, pdfa2b: bytes) -> None:
+    # False approval found: ISO 19005-2 6.2.4.2-1 (the ICC profile of an ICCBased space). An ICCBased
+    # alternate whose profile is not an ICC profile, in a Colorants dictionary only, went with it
+    def edit(pdf: pikepdf.Pdf) -> None:
+        _devicen_with_colorant("/DeviceRGB")(pdf)
+        colorants = pdf.pages[0].obj.Resources.ColorSpace.CS0[4].Colorants
+        broken = pdf.make_stream(b"not an ICC profile" * 10, N=3)
+        colorants.Spot[2] = pikepdf.Array([pikepdf.Name.ICCBased, broken])
+
+    report = _check(tmp_path, _edited(pdfa2b, edit), "2b")
+    assert not report.passed
+    assert any("icc" in f.rule.lower() or "ICC" in f.message for f in report.failures), report.failures
+
+
+def _separation_named(raw_name: bytes):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        name = pikepdf.Object.parse(b"[" + raw_name + b"]")[0]
+        space = pikepdf.Array(
+            [pikepdf.Name.Separation, name, pikepdf.Name.DeviceRGB, _tint(pdf, 3, b"{dup dup}")]
+        )
+        _paint_with(pdf, space)
+
+    return edit
+
+
+def test_separation_name_in_utf8_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _edited(pdfa2b, _separation_named(b"/Sp#C3#A9cial")), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_separation_name_not_in_utf8_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    # ISO 19005-2 6.1.8-1. Such files were rejected only because reading the name raised inside the
+    # second check (a fault of ours, reported as unchecked); now the rule itself is checked
+    report = _check(tmp_path, _edited(pdfa2b, _separation_named(b"/Sp#C3#28cial")), "2b")
+    assert "ISO_19005_2:6.1.8-1" in _rules(report), report.failures
+    assert "qujat:internal" not in _rules(report)
+
+
+def test_separation_name_not_in_utf8_is_no_fault_in_pdfa1(tmp_path: Path, pdfa1b: bytes) -> None:
+    assert _check(tmp_path, _edited(pdfa1b, _separation_named(b"/Sp#E9cial")), "1b").passed
+
+
+def test_devicen_colourant_name_not_in_utf8_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    def edit(pdf: pikepdf.Pdf) -> None:
+        names = pikepdf.Object.parse(b"[/Cyan#C2]")
+        space = pikepdf.Array(
+            [pikepdf.Name.DeviceN, names, pikepdf.Name.DeviceRGB, _tint(pdf, 3, b"{dup dup}")]
+        )
+        _paint_with(pdf, space)
+
+    report = _check(tmp_path, _edited(pdfa2b, edit), "2b")
+    assert "ISO_19005_2:6.1.8-1" in _rules(report), report.failures
+    assert "qujat:internal" not in _rules(report)
+
+
+# --- opacities written a millionth from 1.0 (`_normalise`) -------------------------------------------
+
+
+def _alpha_and_freetext(annot_alpha: str):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        near_one = pikepdf.Object.parse(b"0.9999999")
+        gs = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, CA=near_one))
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(GS1=gs))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/GS1 gs")
+        _annot(pdf, "/FreeText", CA=pikepdf.Object.parse(annot_alpha.encode()))
+
+    return edit
+
+
+def test_freetext_opacity_of_one_beside_a_rounded_graphics_state_passes(
+    tmp_path: Path, pdfa1b: bytes
+) -> None:
+    report = _check(tmp_path, _edited(pdfa1b, _alpha_and_freetext("1.0")), "1b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_annotation_opacity_is_not_rounded(tmp_path: Path, pdfa1b: bytes) -> None:
+    # False approval found: ISO 19005-1 6.5.3-1. A graphics state's /CA of 0.9999999 had the copy's
+    # opacities rounded to 1, those of annotations too: a FreeText annotation (which pikepdf refuses
+    # and so did not check) with /CA 0.9999999 was then checked with /CA 1
+    report = _check(tmp_path, _edited(pdfa1b, _alpha_and_freetext("0.9999999")), "1b")
+    assert "ISO_19005_1:6.5.3-1" in _rules(report), report.failures
+
+
+# --- halftones in a shading pattern's graphics state (`_halftones`, `_patterns`) ----------------------
+
+
+def _shading_pattern_with_halftone(halftone_type: int):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0], C1=[1, 1, 1], N=1)
+        shading = pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 100, 0], Function=function
+        )
+        if halftone_type == 1:
+            halftone = pikepdf.Dictionary(
+                Type=pikepdf.Name.Halftone,
+                HalftoneType=1,
+                Frequency=60,
+                Angle=45,
+                SpotFunction=pikepdf.Name.Round,
+            )
+        else:
+            halftone = pdf.make_stream(b"\0" * 4, HalftoneType=halftone_type, Width=2, Height=2)
+        pattern = pikepdf.Dictionary(
+            Type=pikepdf.Name.Pattern,
+            PatternType=2,
+            Shading=shading,
+            ExtGState=pikepdf.Dictionary(HT=halftone),
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(
+            Pattern=pikepdf.Dictionary(P0=pdf.make_indirect(pattern))
+        )
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/Pattern cs /P0 scn 0 0 100 100 re f")
+
+    return edit
+
+
+def test_shading_pattern_with_a_type_1_halftone_passes(tmp_path: Path, pdfa2b: bytes) -> None:
+    # The graphics state was met twice in the copy (in the pattern and among the resources), and
+    # removing its /HT twice raised: the file was rejected as unchecked
+    report = _check(tmp_path, _edited(pdfa2b, _shading_pattern_with_halftone(1)), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_shading_pattern_with_a_type_6_halftone_fails(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _edited(pdfa2b, _shading_pattern_with_halftone(6)), "2b")
+    assert "ISO_19005_2:6.2.5-4" in _rules(report), report.failures
+    assert "qujat:internal" not in _rules(report)
