@@ -14,6 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from tests.test_pdfa_graphics import _icc, _jp2
 from tests.test_validators_pdfa import _check, _edited, _rules, _write_pdfa
 
 
@@ -229,3 +230,249 @@ def test_shading_pattern_with_a_type_6_halftone_fails(tmp_path: Path, pdfa2b: by
     report = _check(tmp_path, _edited(pdfa2b, _shading_pattern_with_halftone(6)), "2b")
     assert "ISO_19005_2:6.2.5-4" in _rules(report), report.failures
     assert "qujat:internal" not in _rules(report)
+
+
+# --- rules below settled constructs that were already enforced (kept as regression tests) -------------
+
+
+def _tiling(cell: bytes, resources_of=None):
+    """An edit painting the page with a coloured tiling pattern whose cell is *cell*."""
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        resources = resources_of(pdf) if resources_of is not None else pikepdf.Dictionary()
+        pattern = pdf.make_stream(
+            cell,
+            Type=pikepdf.Name.Pattern,
+            PatternType=1,
+            PaintType=1,
+            TilingType=1,
+            BBox=[0, 0, 10, 10],
+            XStep=10,
+            YStep=10,
+            Resources=resources,
+        )
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=pattern))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"q /Pattern cs /P0 scn 0 0 100 100 re f Q")
+
+    return edit
+
+
+def _shading_pattern(state: dict):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0], C1=[1, 1, 1], N=1)
+        shading = pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 100, 0], Function=function
+        )
+        pattern = pikepdf.Dictionary(
+            Type=pikepdf.Name.Pattern, PatternType=2, Shading=shading, ExtGState=pikepdf.Dictionary(state)
+        )
+        resources = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=pdf.make_indirect(pattern)))
+        pdf.pages[0].obj.Resources = resources
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/Pattern cs /P0 scn 0 0 100 100 re f")
+
+    return edit
+
+
+def _sh(shading_of):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(Sh0=shading_of(pdf)))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"q /Sh0 sh Q")
+
+    return edit
+
+
+def _sampled_function(pdf: pikepdf.Pdf, **keys: object) -> pikepdf.Stream:
+    function = pdf.make_stream(
+        bytes(6), FunctionType=0, Domain=[0, 1], Range=[0, 1] * 3, Size=[2], BitsPerSample=8
+    )
+    for key, value in keys.items():
+        function[f"/{key}"] = value
+    return function
+
+
+def _widget(appearance: bytes = b"0 0 1 rg 0 0 5 5 re f", **keys: object):
+    """An edit adding a one-field interactive form, its widget merged with the field."""
+
+    def edit(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        page = pdf.pages[0].obj
+        widget = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String("f"),
+            Rect=[10, 10, 60, 30],
+            P=page,
+            F=4,
+            AP=pikepdf.Dictionary(N=_form(pdf, appearance, Resources=pikepdf.Dictionary())),
+        )
+        for key, value in keys.items():
+            widget[f"/{key}"] = value
+        widget = pdf.make_indirect(widget)
+        page.Annots = pikepdf.Array([widget])
+        if "/Resources" not in page:
+            page.Resources = pikepdf.Dictionary()
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=[widget]))
+        return widget
+
+    return edit
+
+
+def _widget_with_parent_aa(pdf: pikepdf.Pdf) -> None:
+    widget = _widget()(pdf)
+    parent = pdf.make_indirect(
+        pikepdf.Dictionary(T=pikepdf.String("p"), Kids=[widget], AA=pikepdf.Dictionary())
+    )
+    widget.Parent = parent
+    del widget["/T"]
+    pdf.Root.AcroForm.Fields = [parent]
+
+
+def _widget_appearance(resources_of, content: bytes):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        _widget(content)(pdf).AP.N.Resources = resources_of(pdf)
+
+    return edit
+
+
+def _jpx_resources(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    image = pdf.make_stream(
+        _jp2(channels=5),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=4,
+        Height=4,
+        Filter=pikepdf.Name.JPXDecode,
+    )
+    return pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+
+
+def _overprint_resources(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    profile = pdf.make_stream(_icc(b"CMYK"), N=4)
+    return pikepdf.Dictionary(
+        ExtGState=pikepdf.Dictionary(G0=pikepdf.Dictionary(OPM=1, OP=True, op=True)),
+        ColorSpace=pikepdf.Dictionary(CS0=pikepdf.Array([pikepdf.Name.ICCBased, profile])),
+    )
+
+
+_TRANSPARENCY = pikepdf.Dictionary(S=pikepdf.Name.Transparency)
+_CMYK_INDEXED = [pikepdf.Name.Indexed, pikepdf.Name.DeviceCMYK, 0, pikepdf.String(b"\0\0\0\0")]
+_ENFORCED = [
+    # (id, flavour, edit, rule)
+    ("1b-redact-annotation", "1b", lambda pdf: _annot(pdf, "/Redact"), "ISO_19005_1:6.5.2-1"),
+    ("1b-watermark-annotation", "1b", lambda pdf: _annot(pdf, "/Watermark"), "ISO_19005_1:6.5.2-1"),
+    ("1b-freetext-opacity", "1b", lambda pdf: _annot(pdf, "/FreeText", CA=0.5), "ISO_19005_1:6.5.3-1"),
+    ("1b-printermark-opacity", "1b", lambda pdf: _annot(pdf, "/PrinterMark", CA=0.5), "ISO_19005_1:6.5.3-1"),
+    (
+        "1b-freetext-appearance-group",
+        "1b",
+        lambda pdf: _annot(pdf, "/FreeText").AP.N.__setitem__("/Group", _TRANSPARENCY),
+        "ISO_19005_1:6.4-3",
+    ),
+    (
+        "2b-trapnet-hidden",
+        "2b",
+        lambda pdf: _annot(pdf, "/TrapNet", F=6),
+        "ISO_19005_2:6.3.2-2",
+    ),
+    (
+        "1b-tiling-cell-opacity",
+        "1b",
+        _tiling(
+            b"/G0 gs 0 0 5 5 re f",
+            lambda pdf: pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(G0=pikepdf.Dictionary(CA=0.5))),
+        ),
+        "ISO_19005_1:6.4-5",
+    ),
+    ("2b-tiling-cell-undefined-operator", "2b", _tiling(b"0 0 5 5 re f Bogus"), "ISO_19005_2:6.2.2-1"),
+    (
+        "2b-tiling-cell-jpeg2000-channels",
+        "2b",
+        _tiling(b"/Im0 Do", _jpx_resources),
+        "ISO_19005_2:6.2.8.3-1",
+    ),
+    (
+        "2b-tiling-cell-overprint",
+        "2b",
+        _tiling(b"/G0 gs /CS0 cs 0 0 0 1 sc 0 0 5 5 re f", _overprint_resources),
+        "ISO_19005_2:6.2.4.2-2",
+    ),
+    ("1b-shading-pattern-opacity", "1b", _shading_pattern({"/CA": 0.5}), "ISO_19005_1:6.4-5"),
+    (
+        "2b-shading-pattern-transfer",
+        "2b",
+        _shading_pattern({"/TR": pikepdf.Name.Identity}),
+        "ISO_19005_2:6.2.5-1",
+    ),
+    (
+        "1b-shading-function-lzw",
+        "1b",
+        _sh(
+            lambda pdf: pikepdf.Dictionary(
+                ShadingType=2,
+                ColorSpace=pikepdf.Name.DeviceRGB,
+                Coords=[0, 0, 1, 0],
+                Function=_sampled_function(pdf, Filter=pikepdf.Name.LZWDecode),
+            )
+        ),
+        "ISO_19005_1:6.1.10-1",
+    ),
+    (
+        "2b-shading-function-external",
+        "2b",
+        _sh(
+            lambda pdf: pikepdf.Dictionary(
+                ShadingType=2,
+                ColorSpace=pikepdf.Name.DeviceRGB,
+                Coords=[0, 0, 1, 0],
+                Function=_sampled_function(pdf, F=pikepdf.String("samples.bin")),
+            )
+        ),
+        "ISO_19005_2:6.1.7.1-3",
+    ),
+    (
+        "2b-mesh-shading-indexed-cmyk",
+        "2b",
+        _sh(
+            lambda pdf: pdf.make_stream(
+                b"",
+                ShadingType=4,
+                BitsPerCoordinate=8,
+                BitsPerComponent=8,
+                BitsPerFlag=8,
+                Decode=[0, 1, 0, 1, 0, 255],
+                ColorSpace=pikepdf.Array(_CMYK_INDEXED),
+            )
+        ),
+        "ISO_19005_2:6.2.4.3-3",
+    ),
+    (
+        "1b-widget-appearance-group",
+        "1b",
+        lambda pdf: _widget()(pdf).AP.N.__setitem__("/Group", _TRANSPARENCY),
+        "ISO_19005_1:6.4-3",
+    ),
+    ("2b-widget-appearance-undefined-operator", "2b", _widget(b"Bogus"), "ISO_19005_2:6.2.2-1"),
+    ("2b-field-parent-aa", "2b", _widget_with_parent_aa, "ISO_19005_2:6.4.1-2"),
+    (
+        "2b-widget-appearance-jpeg2000-channels",
+        "2b",
+        _widget_appearance(_jpx_resources, b"/Im0 Do"),
+        "ISO_19005_2:6.2.8.3-1",
+    ),
+    (
+        "2b-widget-appearance-overprint",
+        "2b",
+        _widget_appearance(_overprint_resources, b"/G0 gs /CS0 cs 0 0 0 1 sc 0 0 5 5 re f"),
+        "ISO_19005_2:6.2.4.2-2",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("flavour", "edit", "rule"), [c[1:] for c in _ENFORCED], ids=[c[0] for c in _ENFORCED]
+)
+def test_rule_below_a_settled_construct_is_enforced(
+    tmp_path: Path, pdfa1b: bytes, pdfa2b: bytes, flavour: str, edit, rule: str
+) -> None:
+    report = _check(tmp_path, _edited(pdfa1b if flavour == "1b" else pdfa2b, edit), flavour)
+    assert rule in _rules(report), [f.to_dict() for f in report.findings]
