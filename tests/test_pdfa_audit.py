@@ -476,3 +476,26 @@ def test_rule_below_a_settled_construct_is_enforced(
 ) -> None:
     report = _check(tmp_path, _edited(pdfa1b if flavour == "1b" else pdfa2b, edit), flavour)
     assert rule in _rules(report), [f.to_dict() for f in report.findings]
+
+
+# --- widgets on pages whose resources are inherited (`_forms`) -----------------------------------------
+
+
+def _widget_on_a_page_without_resources(appearance: bytes):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        _widget(appearance)(pdf)
+        page = pdf.pages[0].obj
+        pdf.Root.Pages.Resources = page.Resources
+        del page["/Resources"]
+
+    return edit
+
+
+def test_widget_whose_appearance_cannot_be_handed_over_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    # False approval found: ISO 19005-2 6.2.4.3-3 in a widget's appearance. With no page holding
+    # resources of its own, the appearances had nowhere to go for pikepdf's second check; the widgets
+    # were taken off their pages all the same, so nothing below them was checked, and pikepdf's
+    # first check (which stops at the catalog with /AcroForm) had no finding on them to keep
+    report = _check(tmp_path, _edited(pdfa2b, _widget_on_a_page_without_resources(b"0 0 0 1 k")), "2b")
+    assert not report.passed
+    assert "pikepdf:schema-Annot" in _rules(report), report.failures
