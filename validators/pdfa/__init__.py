@@ -476,8 +476,12 @@ def _recheck(
                 )
             if any(_colourant_finding(f) for f in pike_findings):
                 found = _colourants.find_spaces(pdf)
-                checked = _colourants.check_colourants(found, fl.part)
+                checked = _colourants.check_colourants(found, fl.part, output_intent)
                 problems.extend((p.clause, p.where, p.message, p.unsupported) for p in checked)
+                if not _colourants.inject_colorant_alternates(pdf, found):
+                    problems.append(
+                        (_colourants.RULE, "document", "Colorants alternates with no place to check", True)
+                    )
                 substituted = _colourants.substitute_alternates(found) > 0
                 candidates.update(
                     (f.rule, f.where, f.message) for f in pike_findings if _colourant_finding(f)

@@ -8,23 +8,32 @@ What PDF/A asks of these spaces:
 - in PDF/A-2, every colourant of a DeviceN space other than /None has an entry in its Colorants
   dictionary (6.2.4.4-1), and all Separation arrays of the file (those in Colorants dictionaries too)
   that name the same colourant have the same tint transform and alternate space (6.2.4.4-2);
-- a DeviceN space has at most 8 colourants in PDF/A-1 (6.1.12-9) and 32 in PDF/A-2 (6.1.13-9).
+- a DeviceN space has at most 8 colourants in PDF/A-1 (6.1.12-9) and 32 in PDF/A-2 (6.1.13-9);
+- in PDF/A-2, colourant names (of Separation spaces and of DeviceN spaces) are valid UTF-8 once their
+  ``#`` escapes are read (6.1.8-1, which veraPDF applies to them as to every name it reads as text);
+- the Separation spaces of a DeviceN space's Colorants dictionary are colour spaces too, whose
+  alternates veraPDF checks as it checks the alternate of any Separation space (device colour against
+  the OutputIntent, ISO 19005-1 6.2.3.3, ISO 19005-2 6.2.4.3).
 
 `check_colourants` checks the structure and these rules for every such space in the file, used or
 not. The alternate spaces are checked by pikepdf itself: `substitute_alternates` puts each space's
 alternate in its place, in a copy of the document that pikepdf checks again, where it checks the
 alternate as it checks any colour space at that place (with the resources' /Default* spaces and the
-OutputIntent).
+OutputIntent). A DeviceN space so replaced takes its Colorants dictionary with it: the device
+alternates of the Separation spaces there are checked here, and their CIE-based and ICCBased ones are
+put among the colour space resources of the copy (`inject_colorant_alternates`) for pikepdf to check.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import pikepdf
 
-from validators.pdfa._shading import function_problem
+from validators.pdfa._shading import _Checker as _ColourUse
+from validators.pdfa._shading import function_problem, inject_colour_spaces
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +82,27 @@ def _family(value: object) -> str | None:
         return str(value)
     except UnicodeDecodeError:
         return None
+
+
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _name_bytes(name: pikepdf.Name) -> bytes:
+    """The bytes of a name, its ``#`` escapes read (ISO 32000-1 7.3.5), without the leading slash."""
+    return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.unparse()[1:])
+
+
+def _name_text(name: pikepdf.Name) -> str:
+    """A name as text for keys and messages, whether or not its bytes are UTF-8."""
+    return "/" + _name_bytes(name).decode("utf-8", errors="backslashreplace")
+
+
+def _is_utf8(name: pikepdf.Name) -> bool:
+    try:
+        _name_bytes(name).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _key(value: pikepdf.Object) -> object:
@@ -143,9 +173,16 @@ def _alternate_components(alternate: object) -> int | None:
     return None
 
 
-def check_colourants(found: Occurrences, part: int) -> list[ColourantProblem]:
-    """Check every Separation and DeviceN space of a document against ISO 19005-*part*."""
+def check_colourants(
+    found: Occurrences, part: int, output_intent: str | None = None
+) -> list[ColourantProblem]:
+    """Check every Separation and DeviceN space of a document against ISO 19005-*part*.
+
+    *output_intent* is pikepdf's reading of the OutputIntent colour space (``"RGB"``), None if the
+    file has no valid one: the device alternates of Colorants dictionaries are checked against it.
+    """
     problems: list[ColourantProblem] = []
+    use = _ColourUse(None, part, output_intent)  # type: ignore[arg-type]
     if not found.complete:
         problems.append(
             ColourantProblem(RULE, "document", "too many or too deep colour spaces to check", True)
@@ -175,13 +212,18 @@ def check_colourants(found: Occurrences, part: int) -> list[ColourantProblem]:
             return False
         return True
 
+    def utf8(name: pikepdf.Name, where: str) -> None:
+        if part != 1 and not _is_utf8(name):
+            bad(where, f"colourant name {_name_text(name)} is not valid UTF-8", "6.1.8-1")
+
     def separation(space: pikepdf.Array, where: str) -> None:
         if len(space) != 4 or not isinstance(space[1], pikepdf.Name):
             bad(where, "a Separation space is not [/Separation name alternate tintTransform]")
             return
+        utf8(space[1], where)
         if not alternate_and_tint(space, 1, where):
             return
-        name = str(space[1])
+        name = _name_text(space[1])
         if part == 1 or name in ("/All", "/None"):
             return
         identity = (_key(space[3]), _key(space[2]) if isinstance(space[2], pikepdf.Object) else space[2])
@@ -201,10 +243,13 @@ def check_colourants(found: Occurrences, part: int) -> list[ColourantProblem]:
         if len(space) not in (4, 5) or not isinstance(space[1], pikepdf.Array):
             bad(where, "a DeviceN space is not [/DeviceN names alternate tintTransform attributes]")
             continue
-        names = [str(n) for n in space[1] if isinstance(n, pikepdf.Name)]
-        if len(names) != len(space[1]) or not names:
+        name_objects = [n for n in space[1] if isinstance(n, pikepdf.Name)]
+        if len(name_objects) != len(space[1]) or not name_objects:
             bad(where, "the colourants of a DeviceN space are not names")
             continue
+        for n in name_objects:
+            utf8(n, where)
+        names = [_name_text(n) for n in name_objects]
         limit = 8 if part == 1 else 32
         if len(names) > limit:
             bad(where, f"DeviceN space with {len(names)} colourants", "6.1.12-9" if part == 1 else "6.1.13-9")
@@ -223,15 +268,53 @@ def check_colourants(found: Occurrences, part: int) -> list[ColourantProblem]:
         if colorants is not None and not isinstance(colorants, pikepdf.Dictionary):
             bad(where, "/Colorants is not a dictionary")
             continue
-        for name in names:
+        for name, name_object in zip(names, name_objects, strict=True):
             if name == "/None" or part == 1:
                 continue
-            entry = colorants.get(name) if colorants is not None else None
+            entry = colorants.get(name_object) if colorants is not None else None
             if entry is None:
                 bad(where, f"colourant {name} has no entry in /Colorants", "6.2.4.4-1")
             elif _family(entry) != "/Separation" or not isinstance(entry, pikepdf.Array):
                 bad(where, f"/Colorants {name} is not a Separation space")
+        for key, entry in list(colorants.items()) if colorants is not None else ():
+            # Each is a Separation space of its own, checked with the others above; its alternate
+            # is not checked by pikepdf, which sees only the DeviceN space's alternate in its place
+            alternate = entry[2] if isinstance(entry, pikepdf.Array) and len(entry) == 4 else None
+            family = _family(alternate)
+            if isinstance(alternate, pikepdf.Name) and family in _DEVICE_COMPONENTS:
+                label = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                device = use.device_use(family, None, f"{where} /Colorants {label}")
+                if device is not None:
+                    problems.append(ColourantProblem(device.clause, device.where, device.message))
     return problems
+
+
+def inject_colorant_alternates(pdf: pikepdf.Pdf, found: Occurrences) -> bool:
+    """Put the CIE-based and ICCBased alternates of Colorants dictionaries among the copy's resources.
+
+    They join the /ColorSpace resources of the first page, where pikepdf checks their structure
+    (ICC profile, CIE parameters) as it checks any colour space resource. Returns False if there
+    is one and no place for it (the first page has no resources of its own).
+    """
+    alternates: list[pikepdf.Object] = []
+    for space, _where in found.spaces:
+        if _family(space) != "/DeviceN" or len(space) != 5 or not isinstance(space[4], pikepdf.Dictionary):
+            continue
+        colorants = space[4].get("/Colorants")
+        if not isinstance(colorants, pikepdf.Dictionary):
+            continue
+        for entry in list(colorants.values()):
+            if isinstance(entry, pikepdf.Array) and len(entry) == 4 and isinstance(entry[2], pikepdf.Array):
+                alternates.append(entry[2])
+    if not alternates:
+        return True
+    resources = pdf.pages[0].obj.get("/Resources") if len(pdf.pages) > 0 else None
+    if not isinstance(resources, pikepdf.Dictionary) or not isinstance(
+        resources.get("/ColorSpace", pikepdf.Dictionary()), pikepdf.Dictionary
+    ):
+        return False
+    inject_colour_spaces([(resources, alternate) for alternate in alternates])
+    return True
 
 
 def substitute_alternates(found: Occurrences) -> int:
@@ -248,6 +331,11 @@ def substitute_alternates(found: Occurrences) -> int:
         if isinstance(key, int):
             target[key] = space[2]
         else:
-            target[pikepdf.Name(key)] = space[2]
+            try:
+                target[pikepdf.Name(key)] = space[2]
+            except (TypeError, ValueError, UnicodeError):
+                # A key that is not UTF-8 (a colourant name in a Colorants dictionary): left in
+                # place, pikepdf's refusal stands
+                continue
         changed += 1
     return changed

@@ -314,11 +314,11 @@ def hand_over_widgets(
     problems: list[FormProblem] = []
     checked: set[tuple[int, int]] = set()
     appearances: list[pikepdf.Stream] = []
-    host: pikepdf.Dictionary | None = None
+    # Where the appearances go: the resources of the first page that has its own
+    host = next(
+        (r for page in pdf.pages if isinstance(r := page.obj.get("/Resources"), pikepdf.Dictionary)), None
+    )
     for page in pdf.pages:
-        resources = page.obj.get("/Resources")
-        if host is None and isinstance(resources, pikepdf.Dictionary):
-            host = resources
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
             continue
@@ -334,13 +334,15 @@ def hand_over_widgets(
             key = annot.objgen
             found, streams = check_widget(annot, part, output_intent)
             problems.extend(found)
+            if streams and host is None:
+                # Nowhere for pikepdf to check the appearances: the widget stays on its page, where
+                # pikepdf refuses it again
+                keep.append(annot)
+                continue
             appearances.extend(streams)
             checked.add(key)
         if len(keep) != len(annots):
             page.obj.Annots = pikepdf.Array(keep)
-    if appearances and host is None:
-        # Nowhere for pikepdf to check the appearances: the widgets stay refused
-        return problems, set()
     if host is not None and appearances:
         xobjects = host.get("/XObject")
         if not isinstance(xobjects, pikepdf.Dictionary):

@@ -130,5 +130,7 @@ def remove_halftones(pdf: pikepdf.Pdf) -> int:
     """Take /HT out of every graphics state of the copy *pdf*; return how many were changed."""
     states = _graphics_states(pdf)
     for state, _where in states:
-        del state["/HT"]
+        # One dictionary may be met twice (a shading pattern's graphics state also put in resources)
+        if "/HT" in state:
+            del state["/HT"]
     return len(states)

@@ -155,15 +155,27 @@ def _one_at_reader_precision(value: object) -> bool:
         return False
 
 
+def _is_annotation(obj: pikepdf.Dictionary) -> bool:
+    # Every annotation has /Subtype and /Rect (ISO 32000-1 Table 164); no graphics state has either
+    return obj.get("/Type") == "/Annot" or ("/Subtype" in obj and "/Rect" in obj)
+
+
 def round_alpha(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
-    """Write as 1 every /CA and /ca that is 1.0 at a reader's precision; return the objects changed."""
+    """Write as 1 every graphics state /CA and /ca that is 1.0 at a reader's precision.
+
+    An annotation's /CA is left as it is: ISO 19005-1 6.5.3-1 asks for exactly 1.0 there, and the
+    copy must not hide a value pikepdf was not able to check (in an annotation it refused).
+
+    Returns:
+        The objects changed.
+    """
     changed: set[tuple[int, int]] = set()
 
     def visit(obj: object, owner: tuple[int, int], depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
         if isinstance(obj, pikepdf.Dictionary):
-            for key in _ALPHA_KEYS:
+            for key in _ALPHA_KEYS if not _is_annotation(obj) else ():
                 if key in obj and _one_at_reader_precision(obj.get(key)):
                     obj[key] = 1
                     changed.add(owner)
