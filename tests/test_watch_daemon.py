@@ -231,13 +231,21 @@ def test_kill9_twice_mid_run_loses_and_repeats_nothing(
             sum(1 for r in journal_rows(db) if r["state"] in ("placed", "quarantined")) if db.exists() else 0
         )
 
+    def in_hand() -> int:
+        return (
+            sum(1 for r in journal_rows(db) if r["state"] in ("claimed", "converted")) if db.exists() else 0
+        )
+
     for target in (2, 5):
         d = DaemonProcess(cfg).start()
         daemons.append(d)
-        wait_for(lambda t=target: placed() >= t, 120, f"{target} documents done")  # type: ignore[misc]
-        busy = [r for r in journal_rows(db) if r["state"] in ("claimed", "converted")]
+        # Killed with documents in hand: between two documents none is, so wait for a moment when one is
+        wait_for(
+            lambda t=target: placed() >= t and in_hand() > 0,  # type: ignore[misc]
+            120,
+            f"{target} documents done and another in hand",
+        )
         d.kill9()
-        assert busy, "killed while documents were in hand"
     # SIGTERM with documents in hand: they finish (or go back to the queue), nothing stays claimed.
     d = DaemonProcess(cfg).start()
     daemons.append(d)
