@@ -70,11 +70,13 @@ def test_schema_cache_replays_findings_at_each_object(tmp_path: Path) -> None:
 
 def test_schema_cache_off_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pikepdf.pdfa import _fonts, _schemas
+    from referencing._core import Resolver
 
     data = _edited(_write_pdfa("2b"), _two_bad_graphics_states)
     cached = _check(tmp_path, data, "2b")
     monkeypatch.setattr(_schemas.SchemaSet, "check", _schemas.SchemaSet.check.__wrapped__)
     monkeypatch.setattr(_fonts._Loader, "program", _fonts._Loader.program.__wrapped__)
+    monkeypatch.setattr(Resolver, "lookup", Resolver.lookup.__wrapped__)
     assert _findings(_check(tmp_path, data, "2b")) == _findings(cached)
 
 
@@ -149,3 +151,26 @@ def test_program_cache_gives_the_same_findings(tmp_path: Path, broken: bool) -> 
     refused = {f.rule for f in first.findings} & {"pikepdf:font-program"}
     assert bool(refused) == broken, first.findings
     assert len(_accel.programs.entries) <= _accel._MAX_PROGRAMS
+
+
+_TYPE1_FONTS = sorted(Path("/usr/share/fonts/type1").rglob("*.t1"))[:6]
+
+
+@pytest.mark.skipif(not _TYPE1_FONTS, reason="no Type 1 fonts installed (Debian's fonts-urw-base35)")
+@pytest.mark.parametrize("path", _TYPE1_FONTS, ids=[p.stem for p in _TYPE1_FONTS])
+def test_lazy_type1_glyphs_read_as_eager_ones(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pikepdf.pdfa import _fontprogram
+
+    def read(data: bytes) -> list[object]:
+        program = _fontprogram.Type1Program(data)
+        return [
+            program.glyph_names(),
+            program.builtin_encoding(),
+            [(program.has_gid(g), program.advance_1000(g)) for g in range(program.num_glyphs + 1)],
+        ]
+
+    data = path.read_bytes()
+    lazy = read(data)
+    eager = staticmethod(_fontprogram.Type1Program._decrypt_charstrings.__wrapped__)
+    monkeypatch.setattr(_fontprogram.Type1Program, "_decrypt_charstrings", eager)
+    assert read(data) == lazy

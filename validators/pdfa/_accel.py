@@ -9,18 +9,26 @@ Profiling `validate_pdfa` on PDF/A conformance files puts most of the time in tw
   differ in a few values at most), so the schema errors of each (flavour, role, encoding) are
   remembered, in a bounded cache, and replayed: the same findings, in the same order, at the place
   of the object being checked.
+- **Schema references.** Checking one encoding that is not remembered still resolves every ``$ref``
+  of the role's schema through `referencing` (a URL join, a registry look-up and a JSON pointer walk
+  each time). pikepdf's schemas use no dynamic references, so a reference resolves to the same
+  schema wherever it is met: resolutions within pikepdf's schema registry are remembered.
 - **Font programs.** Each embedded font program is parsed with fontTools (TrueType tables, CFF,
   a PostScript interpreter for Type 1) whenever pikepdf meets it: in the first check, again in the
   second check of an edited copy (see `validators.pdfa._recheck`), and in every document that
   embeds the same program. The parsed program (or the refusal its parse ended in) is a function of
   the program's bytes and the parser, so it is kept per thread, keyed by a digest of the bytes, in a
   small cache bounded by count and by bytes.
+- **Type 1 glyph programs.** pikepdf decrypts every glyph program of a Type 1 font when it reads the
+  font, though it draws only the glyphs the text uses (for their widths). `_LazyCharStrings` keeps
+  each glyph encrypted until it is first asked for; the checks made on reading the font (the glyph
+  names, lenIV, the types of the entries) are made as before.
 - **Type 1 decryption.** A Type 1 font program and each of its glyph programs are decrypted byte by
   byte by `fontTools.misc.eexec.decrypt`, which makes two function calls and a bytes object per
   byte. `_decrypt` computes the same cipher-feedback recurrence (Adobe Type 1 Font Format, 7.2)
   in one loop over a bytearray.
 
-`install()` applies all three, once, and only to the code it was written against: the patched function
+`install()` applies all five, once, and only to the code it was written against: the patched function
 must have the signature expected, else it is left alone (and the validator is only slower).
 """
 
@@ -236,6 +244,127 @@ def _install_program_cache() -> bool:
     return True
 
 
+_PIKEPDF_SCHEMAS = "https://pikepdf.invalid/pdfa/"
+_MAX_RESOLUTIONS = 4096
+
+
+def _remembering_lookup(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap `referencing.Resolver.lookup`: within pikepdf's schemas, each reference is resolved once."""
+    resolved: dict[tuple[int, str, str], tuple[Any, Any]] = {}
+
+    def lookup(self: Any, ref: str) -> Any:
+        base = self._base_uri
+        if not base.startswith(_PIKEPDF_SCHEMAS):
+            return original(self, ref)
+        registry = self._registry
+        key = (id(registry), base, ref)
+        found = resolved.get(key)
+        if found is not None and found[0] is registry:
+            return found[1]
+        result = original(self, ref)
+        if len(resolved) >= _MAX_RESOLUTIONS:
+            resolved.clear()
+        resolved[key] = (registry, result)
+        return result
+
+    lookup.__doc__ = original.__doc__
+    lookup.__wrapped__ = original  # type: ignore[attr-defined]
+    return lookup
+
+
+def _install_lookup() -> bool:
+    try:
+        from pikepdf.pdfa import _schemas
+        from referencing import _core
+    except ImportError:
+        return False
+    original = getattr(_core.Resolver, "lookup", None)
+    if (
+        original is None
+        or hasattr(original, "__wrapped__")
+        or getattr(_schemas, "BASE_URI", None) != _PIKEPDF_SCHEMAS
+    ):
+        return False
+    schemas = json.dumps(
+        [
+            _schemas._load_schema(name)
+            for name in ("common.json", "pdfa-1b.json", "pdfa-2b.json", "pdfa-3b.json")
+        ]
+    )
+    if "$dynamicRef" in schemas or "$recursiveRef" in schemas:
+        log.debug("pikepdf's schemas use dynamic references; their resolutions are not remembered")
+        return False
+    _core.Resolver.lookup = _remembering_lookup(original)  # type: ignore[method-assign]
+    return True
+
+
+_CHARSTRING_KEY = 4330
+
+
+class _LazyCharStrings(dict[str, Any]):
+    """A Type 1 font's glyph programs by name, each decrypted when first looked up by name.
+
+    Only ``name in``, iteration over the names, ``len`` and ``[name]`` are used on it, as on the
+    dictionary it stands in for.
+    """
+
+    def __init__(self, encrypted: dict[str, bytes], len_iv: int, subrs: list[Any], make: Callable[..., Any]):
+        super().__init__(encrypted)
+        self._len_iv = len_iv
+        self._subrs = subrs
+        self._make = make
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if isinstance(value, bytes):
+            code, _ = _decrypt(value, _CHARSTRING_KEY)
+            value = self._make(code[self._len_iv :], subrs=self._subrs)
+            super().__setitem__(name, value)
+        return value
+
+
+def _lazy_decrypt_charstrings(
+    error: type[Exception], make: Callable[..., Any]
+) -> Callable[[dict[str, Any]], Any]:
+    def decrypt_charstrings(font: dict[str, Any]) -> Any:
+        private = font["Private"]
+        len_iv = private.get("lenIV", 4)
+        if not isinstance(len_iv, int) or len_iv < 0:
+            raise error(f"Type 1 lenIV {len_iv!r}")
+        subrs: list[Any] = []
+        for subr in private.get("Subrs", []):
+            code, _ = _decrypt(subr, _CHARSTRING_KEY)
+            subrs.append(make(code[len_iv:], subrs=subrs))
+        encrypted: dict[str, bytes] = {}
+        for name, charstring in font["CharStrings"].items():
+            if not isinstance(name, str) or not isinstance(charstring, bytes):
+                raise error("malformed Type 1 CharStrings entry")
+            encrypted[name] = charstring
+        return _LazyCharStrings(encrypted, len_iv, subrs, make)
+
+    return decrypt_charstrings
+
+
+def _install_lazy_charstrings() -> bool:
+    try:
+        from pikepdf.pdfa import _fontprogram
+    except ImportError:
+        return False
+    program = getattr(_fontprogram, "Type1Program", None)
+    original = inspect.getattr_static(program, "_decrypt_charstrings", None) if program else None
+    make = getattr(_fontprogram, "T1CharString", None)
+    error = getattr(_fontprogram, "FontProgramError", None)
+    if not isinstance(original, staticmethod) or make is None or not isinstance(error, type):
+        return False
+    if list(inspect.signature(original.__func__).parameters) != ["font"]:
+        log.debug("pikepdf's Type 1 reader is not the one expected; glyph programs are read eagerly")
+        return False
+    replacement = _lazy_decrypt_charstrings(error, make)
+    replacement.__wrapped__ = original.__func__  # type: ignore[attr-defined]
+    program._decrypt_charstrings = staticmethod(replacement)  # type: ignore[union-attr]
+    return True
+
+
 def _install_decrypt() -> bool:
     try:
         from fontTools.misc import eexec
@@ -260,11 +389,16 @@ def install() -> None:
             return
         _installed = True
         cached = _install_schema_cache()
+        lookups = _install_lookup()
         fonts = _install_program_cache()
+        lazy = _install_lazy_charstrings()
         decrypt = _install_decrypt()
         log.debug(
-            "pikepdf.pdfa speed-ups: schema cache %s, font program cache %s, Type 1 decryption %s",
+            "pikepdf.pdfa speed-ups: schema cache %s, reference cache %s, font program cache %s, "
+            "lazy Type 1 glyphs %s, Type 1 decryption %s",
             cached,
+            lookups,
             fonts,
+            lazy,
             decrypt,
         )
