@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 
 import pikepdf
+
+from validators.pdfa._problem import Problem, where_of
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +53,7 @@ _FILE_DATA_KEYS = ("/EF", "/RF")
 _MAX_ACTIONS = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class ActionProblem:
-    """A violation of *clause*, or (unsupported) an action not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
-
-
-def _where(obj: object, fallback: str) -> str:
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return f"obj {obj.objgen[0]} {obj.objgen[1]}"
-    return fallback
+ActionProblem = Problem
 
 
 def open_action_finding(rule: str, message: str) -> bool:
@@ -94,7 +82,7 @@ def check_actions(action: object, part: int, where: str) -> list[ActionProblem]:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        node_where = _where(node, node_where)
+        node_where = where_of(node, node_where)
         kind = node.get("/S")
         if not isinstance(kind, pikepdf.Name) or str(kind) not in allowed:
             problems.append(ActionProblem(type_clause, node_where, f"action type {kind} is not permitted"))

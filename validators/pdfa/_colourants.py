@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
 from validators.pdfa._shading import _Checker as _ColourUse
 from validators.pdfa._shading import function_problem, inject_colour_spaces
 
@@ -48,14 +49,7 @@ _MAX_DEPTH = 12
 _MAX_SPACES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class ColourantProblem:
-    """A violation of *clause*, or (unsupported) a space this module does not check."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+ColourantProblem = Problem
 
 
 @dataclass(slots=True)

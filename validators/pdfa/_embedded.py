@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 FILE_RULE = "pikepdf:embedded-file"
@@ -39,14 +41,7 @@ _MAX_TREE_DEPTH = 32
 _MAX_TREE_VALUES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class EmbeddedProblem:
-    """A problem with an embedded file: a violation of *clause*, or (unsupported) not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+EmbeddedProblem = Problem
 
 
 @dataclass(slots=True)

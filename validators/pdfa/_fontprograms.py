@@ -51,6 +51,8 @@ from fontTools.cffLib import CFFFontSet, parseCharset, parseCharset0, readCard8
 from fontTools.pens.basePen import NullPen
 from fontTools.ttLib import TTFont
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 PROGRAM_RULE = "pikepdf:font-program"
@@ -84,14 +86,7 @@ _MAX_CIDSET_BYTES = 8192  # CIDs 0..65535
 _SHOWN = 10
 
 
-@dataclass(frozen=True, slots=True)
-class FontProgramProblem:
-    """A violation of *clause*, or (unsupported) something this module could not check."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+FontProgramProblem = Problem
 
 
 @dataclass(slots=True)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import pikepdf
+
+from validators.pdfa._problem import Problem, where_of
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +38,7 @@ _MAX_DEPTH = 32
 _MAX_FIELDS = 100_000
 
 
-@dataclass(frozen=True, slots=True)
-class FormProblem:
-    """A violation of *clause*, or (unsupported) a part of the form not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
-
-
-def _where(obj: object, fallback: str) -> str:
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return f"obj {obj.objgen[0]} {obj.objgen[1]}"
-    return fallback
+FormProblem = Problem
 
 
 class _Problem(Protocol):
@@ -87,7 +75,7 @@ def check_form(
     form = pdf.Root.get("/AcroForm")
     if not isinstance(form, pikepdf.Dictionary):
         return [FormProblem(_UNCHECKED, "/AcroForm", "the interactive form is not a dictionary", True)]
-    where = _where(form, "/AcroForm")
+    where = where_of(form, "/AcroForm")
     unknown = sorted(set(form.keys()) - _FORM_KEYS)
     if unknown:
         problems.append(
@@ -120,7 +108,7 @@ def check_form(
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        node_where = _where(node, f"{where} field")
+        node_where = where_of(node, f"{where} field")
         field_type = str(node.get("/FT")) if isinstance(node.get("/FT"), pikepdf.Name) else inherited_type
         if field_type == "/Sig":
             if signature_check is None:
@@ -231,7 +219,7 @@ def check_widget(
     Returns:
         The problems, and the appearance streams, which pikepdf is to check as Form XObjects.
     """
-    where = _where(widget, "widget")
+    where = where_of(widget, "widget")
     problems: list[FormProblem] = []
 
     def rule(part1: str, part23: str) -> str:

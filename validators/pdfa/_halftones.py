@@ -18,10 +18,10 @@ in those graphics states goes unchecked.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
 from validators.pdfa._shading import function_problem
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,7 @@ _MAX_DEPTH = 16
 _MAX_COMPONENTS = 256
 
 
-@dataclass(frozen=True, slots=True)
-class HalftoneProblem:
-    """A violation of *clause*."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+HalftoneProblem = Problem
 
 
 def _graphics_states(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 RULE = "pikepdf:schema-ImageXObject"
@@ -46,14 +48,7 @@ _ICC_SPACES = frozenset({b"RGB ", b"CMYK", b"GRAY", b"Lab "})
 _STAND_IN = {"/WhitePoint": [0.9505, 1.0, 1.089]}
 
 
-@dataclass(frozen=True, slots=True)
-class JpxProblem:
-    """A violation of *clause*, or (unsupported) an image this module could not read."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+JpxProblem = Problem
 
 
 @dataclass(slots=True)

@@ -16,9 +16,9 @@ What an /OC entry says (which group or membership dictionary hides the object) i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pikepdf
+
+from validators.pdfa._problem import Problem
 
 CATALOG_RULE = "pikepdf:schema-Catalog"
 CATALOG_MESSAGE = "optional content (/OCProperties) is not supported"
@@ -27,14 +27,7 @@ _MAX_ORDER = 100_000
 _MAX_DEPTH = 32
 
 
-@dataclass(frozen=True, slots=True)
-class OptionalContentProblem:
-    """A violation of *clause*, or (unsupported) a part of the optional content not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+OptionalContentProblem = Problem
 
 
 def properties_finding(rule: str, message: str) -> bool:

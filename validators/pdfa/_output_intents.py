@@ -15,22 +15,15 @@ output intents. A file with no GTS_PDFA1 output intent stays refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pikepdf
+
+from validators.pdfa._problem import Problem
 
 RULE = "pikepdf:schema-OutputIntent"
 MESSAGE = "only GTS_PDFA1 output intents are supported"
 
 
-@dataclass(frozen=True, slots=True)
-class IntentProblem:
-    """A violation of *clause*."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+IntentProblem = Problem
 
 
 def other_intent_finding(rule: str, message: str) -> bool:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 RULE_PART23 = "ISO_19005_2:6.2.4.2-2"
@@ -43,14 +45,7 @@ _MAX_STREAMS = 20_000
 _MAX_PARENTS = 64
 
 
-@dataclass(frozen=True, slots=True)
-class OverprintProblem:
-    """A violation of *clause*, or (unsupported) content this module could not follow."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+OverprintProblem = Problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from decimal import Decimal
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 # pikepdf's finding on a content stream with sh, and on a resource dictionary with /Shading
@@ -57,14 +59,7 @@ _BITS_PER_FLAG = frozenset({2, 4, 8})
 _BITS_PER_SAMPLE = frozenset({1, 2, 4, 8, 12, 16, 24, 32})
 
 
-@dataclass(frozen=True, slots=True)
-class ShadingProblem:
-    """A problem with a shading: a violation of *clause*, or (unsupported) a shading not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+ShadingProblem = Problem
 
 
 @dataclass(slots=True)

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 
 import pikepdf
+
+from validators.pdfa._problem import Problem, where_of
 
 log = logging.getLogger(__name__)
 
@@ -34,20 +35,7 @@ _DIGEST_KEYS = ("/DigestLocation", "/DigestMethod", "/DigestValue")
 _MAX_REFERENCES = 1_000
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureProblem:
-    """A violation of *clause*, or (unsupported) a part of a signature not checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
-
-
-def _where(obj: object, fallback: str) -> str:
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return f"obj {obj.objgen[0]} {obj.objgen[1]}"
-    return fallback
+SignatureProblem = Problem
 
 
 def perms_finding(rule: str, message: str) -> bool:
@@ -78,7 +66,7 @@ class SignatureChecker:
             return []
         if not isinstance(perms, pikepdf.Dictionary):
             return [SignatureProblem(_UNCHECKED, "/Perms", "/Perms is not a dictionary", True)]
-        where = _where(perms, "/Perms")
+        where = where_of(perms, "/Perms")
         problems: list[SignatureProblem] = []
         other = sorted(set(perms.keys()) - _PERMS_KEYS)
         if other:
@@ -124,7 +112,7 @@ def check_signature(
         data: The file, whose bytes /ByteRange describes.
         doc_mdp: Whether the permissions dictionary holds /DocMDP.
     """
-    where = _where(sig, where)
+    where = where_of(sig, where)
     problems: list[SignatureProblem] = []
     references = sig.get("/Reference")
     if doc_mdp and isinstance(references, pikepdf.Array):

@@ -51,6 +51,8 @@ from decimal import Decimal
 
 import pikepdf
 
+from validators.pdfa._problem import Problem
+
 log = logging.getLogger(__name__)
 
 RULE = "pikepdf:font-type3"
@@ -79,14 +81,7 @@ def is_type3_finding(rule: str, message: str) -> bool:
     return rule == RULE and message == MESSAGE
 
 
-@dataclass(frozen=True, slots=True)
-class Type3Problem:
-    """A violation of *clause* by a Type 3 font, or (unsupported) what could not be checked."""
-
-    clause: str
-    where: str
-    message: str
-    unsupported: bool = False
+Type3Problem = Problem
 
 
 @dataclass(slots=True)
