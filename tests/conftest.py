@@ -110,3 +110,19 @@ def descendants(pid: int) -> set[int]:
                 out.add(c)
                 todo.append(c)
     return out
+
+
+@pytest.fixture(scope="session")
+def pdfa1b() -> bytes:
+    """A one-page PDF/A-1b file written and approved by pikepdf.pdfa (for tests to break)."""
+    from tests.test_validators_pdfa import _write_pdfa
+
+    return _write_pdfa("1b")
+
+
+@pytest.fixture(scope="session")
+def pdfa2b() -> bytes:
+    """A one-page PDF/A-2b file written and approved by pikepdf.pdfa (for tests to break)."""
+    from tests.test_validators_pdfa import _write_pdfa
+
+    return _write_pdfa("2b")

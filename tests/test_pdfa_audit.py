@@ -15,17 +15,7 @@ import pikepdf
 import pytest
 
 from tests.test_pdfa_graphics import _icc, _jp2
-from tests.test_validators_pdfa import _check, _edited, _rules, _write_pdfa
-
-
-@pytest.fixture(scope="module")
-def pdfa1b() -> bytes:
-    return _write_pdfa("1b")
-
-
-@pytest.fixture(scope="module")
-def pdfa2b() -> bytes:
-    return _write_pdfa("2b")
+from tests.test_validators_pdfa import _check, _edited, _rules
 
 
 def _form(pdf: pikepdf.Pdf, content: bytes, **keys: object) -> pikepdf.Stream:

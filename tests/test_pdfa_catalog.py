@@ -19,16 +19,6 @@ from tests.test_validators_pdfa import _check, _edited, _rules, _write_pdfa
 from validators.pdfa import _output_intents
 
 
-@pytest.fixture(scope="module")
-def pdfa2b() -> bytes:
-    return _write_pdfa("2b")
-
-
-@pytest.fixture(scope="module")
-def pdfa1b() -> bytes:
-    return _write_pdfa("1b")
-
-
 def _transfer_function(pdf: pikepdf.Pdf) -> None:
     """A graphics state with a transfer function (ISO 19005-1 6.2.8, ISO 19005-2 6.2.5), used by the page."""
     page = pdf.pages[0].obj

@@ -17,16 +17,6 @@ from tests.test_validators_pdfa import _check, _edited, _rules, _write_pdfa
 from validators.pdfa import _jpx
 
 
-@pytest.fixture(scope="module")
-def pdfa2b() -> bytes:
-    return _write_pdfa("2b")
-
-
-@pytest.fixture(scope="module")
-def pdfa1b() -> bytes:
-    return _write_pdfa("1b")
-
-
 def _failures(report) -> list[dict]:
     return [f.to_dict() for f in report.findings]
 

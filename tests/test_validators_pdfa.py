@@ -68,16 +68,6 @@ def _with_metadata(base: bytes, xmp: bytes) -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture(scope="module")
-def pdfa2b() -> bytes:
-    return _write_pdfa("2b")
-
-
-@pytest.fixture(scope="module")
-def pdfa1b() -> bytes:
-    return _write_pdfa("1b")
-
-
 # -- the baseline ---------------------------------------------------------------------------------
 
 
