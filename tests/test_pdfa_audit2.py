@@ -977,3 +977,114 @@ def test_3b_embedded_file_below_a_settled_catalog_refusal(
             pdf.Root.OutputIntents.append(_pdfx_intent(pdf, same_profile=True))
 
     assert not _check(tmp_path, _edited(pdfa3b, edit), "3b").passed
+
+
+# --- text the fonts' checks must see: glyphs, patterns, soft masks (`_type3`, `_fonts`, `_charset`) -------
+
+
+def _glyph_with_text(body: bytes):
+    """A Type 3 glyph that shows text in /F1 (a compact font with glyphs A and B) and in a Type 3 /In."""
+
+    def edit(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+        f1 = pdf.make_indirect(_type1c(units=1000, widths=[1229, 1100])(pdf))
+        inner = _font(pdf, {"dot": b"500 0 d0 0 0 500 500 re f"})
+        font.CharProcs.square = pdf.make_stream(b"1000 0 d0 " + body)
+        font.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=f1, In=inner))
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"BT /F1 1 Tf (ABC) Tj ET",
+        b"BT /F1 1 Tf ET q BT /In 1 Tf (a) Tj ET Q BT (ABC) Tj ET",
+        b"BT /In 1 Tf (a) Tj /F1 1 Tf (ABC) Tj ET",
+    ],
+    ids=["plain", "font-restored-by-Q", "font-switched"],
+)
+@pytest.mark.parametrize(("flavour", "clause"), [("1b", "6.3.5-1"), ("2b", "6.2.11.4.1-2")])
+def test_type3_glyph_text_in_another_font_is_checked(
+    tmp_path: Path, flavour: str, clause: str, body: bytes
+) -> None:
+    # Only the Type 3 text leaves the glyph handed over: text in /F1 stays, whatever the font state did
+    _passes(tmp_path, _doc(flavour, edit=_glyph_with_text(b"BT /F1 1 Tf (AB) Tj ET")), flavour)
+    _fails_with(tmp_path, _doc(flavour, edit=_glyph_with_text(body)), flavour, f"{_spec(flavour)}:{clause}")
+
+
+def _tiling(pdf: pikepdf.Pdf, content: bytes, resources: pikepdf.Dictionary) -> pikepdf.Stream:
+    return pdf.make_stream(
+        content,
+        Type=pikepdf.Name.Pattern,
+        PatternType=1,
+        PaintType=1,
+        TilingType=1,
+        BBox=[0, 0, 50, 50],
+        XStep=50,
+        YStep=50,
+        Resources=resources,
+    )
+
+
+def _text_in(where: str, text: bytes):
+    """Show *text* in /F1 only from a pattern of a form or of an appearance, or from a soft mask."""
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        page = pdf.pages[0].obj
+        fonts = pikepdf.Dictionary(Font=page.Resources.Font)
+        painting = b"/Pattern cs /P0 scn 0 0 50 50 re f"
+        if where == "soft-mask":
+            group = _form(
+                pdf,
+                text,
+                Resources=fonts,
+                Group=pikepdf.Dictionary(S=pikepdf.Name.Transparency, CS=pikepdf.Name.DeviceRGB),
+            )
+            mask = pikepdf.Dictionary(Type=pikepdf.Name.Mask, S=pikepdf.Name.Luminosity, G=group)
+            page.Resources.ExtGState = pikepdf.Dictionary(M=pikepdf.Dictionary(SMask=mask))
+            page.Contents = pdf.make_stream(b"/M gs 0 0 10 10 re f")
+            return
+        patterns = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=_tiling(pdf, text, fonts)))
+        form = _form(pdf, painting, Resources=patterns)
+        if where == "form-pattern":
+            page.Resources.XObject = pikepdf.Dictionary(Fm=form)
+            page.Contents = pdf.make_stream(b"/Fm Do")
+        else:
+            annot = pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Square,
+                Rect=[10, 10, 60, 60],
+                F=4,
+                AP=pikepdf.Dictionary(N=form),
+            )
+            page.Annots = pikepdf.Array([pdf.make_indirect(annot)])
+            page.Contents = pdf.make_stream(b"")
+
+    return edit
+
+
+_PLACES = ["form-pattern", "appearance-pattern", "soft-mask"]
+
+
+@pytest.mark.parametrize("where", _PLACES)
+def test_2u_text_in_patterns_and_soft_masks_needs_a_mapping(tmp_path: Path, where: str) -> None:
+    # False approval found: ISO 19005-2 6.2.11.7.2-1. The fonts' Unicode check walked the tiling patterns
+    # of page resources only, and no soft mask group: text shown there went unchecked
+    font = _cidfont_type2(cidset=bytes([0xF0]))
+    data = _edited(_with_font("2u", b"", font), _text_in(where, b"BT /F1 12 Tf 1 1 Td <0001> Tj ET"))
+    _fails_with(tmp_path, data, "2u", "ISO_19005_2:6.2.11.7.2-1")
+
+
+@pytest.mark.parametrize("where", _PLACES)
+def test_charset_glyph_shown_in_patterns_and_soft_masks_1b(tmp_path: Path, where: str) -> None:
+    # False approval found: ISO 19005-1 6.3.5-2. The glyphs a PDF/A-1 /CharSet must list were collected
+    # without the text of patterns in forms and appearances, and of soft mask groups
+    base = _with_font("1b", b"", _type1c(charset="/A", **_SUBSET))
+    data = _edited(base, _text_in(where, b"BT /F1 12 Tf 1 1 Td (B) Tj ET"))
+    _fails_with(tmp_path, data, "1b", "ISO_19005_1:6.3.5-2")
+
+
+def test_charset_listing_the_glyphs_of_a_pattern_passes_1b(tmp_path: Path) -> None:
+    base = _with_font("1b", b"", _type1c(charset="/A/B", **_SUBSET))
+    data = _edited(base, _text_in("form-pattern", b"BT /F1 12 Tf 1 1 Td (B) Tj ET"))
+    _passes(tmp_path, data, "1b")

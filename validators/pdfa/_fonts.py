@@ -247,6 +247,9 @@ class _Collector:
             # A content stream that cannot be parsed is pikepdf.pdfa's to report (ISO 19005 6.2.2)
             log.debug("Cannot parse content stream: %s", e)
             return
+        # Tiling patterns draw text too, from whichever resources name them (a form's, an appearance's,
+        # a glyph's, another pattern's): each is walked once, as the page's are
+        self.patterns(resources, depth)
         current: _Use | None = None
         stack: list[_Use | None] = []
         for instruction in instructions:
@@ -272,6 +275,10 @@ class _Collector:
                 gs_font = gs.get("/Font") if isinstance(gs, pikepdf.Dictionary) else None
                 if isinstance(gs_font, pikepdf.Array) and len(gs_font) > 0:
                     current = self.font_use(gs_font[0], "(ExtGState font)")
+                # A soft mask's transparency group is a Form XObject whose text is text of the page
+                mask = gs.get("/SMask") if isinstance(gs, pikepdf.Dictionary) else None
+                if isinstance(mask, pikepdf.Dictionary):
+                    self.form(mask.get("/G"), resources, depth)
             elif op in _SHOW and operands and current is not None:
                 arg = operands[-1]
                 strings = arg if isinstance(arg, pikepdf.Array) else [arg]
