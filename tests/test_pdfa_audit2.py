@@ -1088,3 +1088,31 @@ def test_charset_listing_the_glyphs_of_a_pattern_passes_1b(tmp_path: Path) -> No
     base = _with_font("1b", b"", _type1c(charset="/A/B", **_SUBSET))
     data = _edited(base, _text_in("form-pattern", b"BT /F1 12 Tf 1 1 Td (B) Tj ET"))
     _passes(tmp_path, data, "1b")
+
+
+def _form_in_callers_font(text: bytes):
+    """The page selects /F1 and draws a form that shows *text* without a Tf of its own."""
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        page = pdf.pages[0].obj
+        form = _form(pdf, text, Resources=pikepdf.Dictionary(Font=page.Resources.Font))
+        page.Resources.XObject = pikepdf.Dictionary(Fm=form)
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf ET /Fm Do")
+
+    return edit
+
+
+def test_2u_form_text_in_the_callers_font_needs_a_mapping(tmp_path: Path) -> None:
+    # False approval found: ISO 19005-2 6.2.11.7.2-1. A form's text shown in the font its caller
+    # selected was not counted, so the font's Unicode mapping went unchecked
+    base = _with_font("2u", b"", _cidfont_type2(cidset=bytes([0xF0])))
+    data = _edited(base, _form_in_callers_font(b"BT 1 1 Td <0001> Tj ET"))
+    _fails_with(tmp_path, data, "2u", "ISO_19005_2:6.2.11.7.2-1")
+
+
+def test_charset_form_text_in_the_callers_font_1b(tmp_path: Path) -> None:
+    # False approval found: ISO 19005-1 6.3.5-2, for the same reason
+    base = _with_font("1b", b"", _type1c(charset="/A", **_SUBSET))
+    _passes(tmp_path, _edited(base, _form_in_callers_font(b"BT 1 1 Td (A) Tj ET")), "1b")
+    data = _edited(base, _form_in_callers_font(b"BT 1 1 Td (B) Tj ET"))
+    _fails_with(tmp_path, data, "1b", "ISO_19005_1:6.3.5-2")
