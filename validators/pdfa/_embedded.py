@@ -28,7 +28,10 @@ FILE_RULE = "pikepdf:embedded-file"
 TREE_RULE = "pikepdf:schema-EmbeddedFiles"
 TREE_MESSAGE = "embedded files are not supported"
 _OBJECT_WHERE = re.compile(r"^obj (\d+) (\d+)$")
-_TREE_WHERE = re.compile(r"^obj (\d+) (\d+) \(EmbeddedFiles\)$")
+# The catalog's name tree, indirect or direct in its name dictionary (itself indirect or direct)
+_TREE_WHERE = re.compile(
+    r"^obj \d+ \d+ (?:(?:\(Catalog\) /Names )?\(NameDictionary\) /EmbeddedFiles )?\(EmbeddedFiles\)$"
+)
 
 # Keys of a file specification (ISO 32000-1 Table 44) that need no check of their own: strings and
 # names, which the object checks of pikepdf see wherever they are. /AFRelationship is PDF/A-3's, and

@@ -224,7 +224,8 @@ class _Collector:
 
     def __init__(self) -> None:
         self.uses: dict[tuple[int, int] | int, _Use] = {}
-        self.seen_forms: set[tuple[tuple[int, int], int]] = set()
+        # (stream, resources or 0[, the font the form inherits]) walked already
+        self.seen_forms: set[tuple[object, ...]] = set()
 
     def font_use(self, font: pikepdf.Object | None, name: str) -> _Use | None:
         if not isinstance(font, pikepdf.Dictionary):
@@ -235,7 +236,14 @@ class _Collector:
             use = self.uses[key] = _Use(font=font, name=name)
         return use
 
-    def walk(self, content: pikepdf.Object, resources: pikepdf.Object | None, depth: int = 0) -> None:
+    def walk(
+        self,
+        content: pikepdf.Object,
+        resources: pikepdf.Object | None,
+        depth: int = 0,
+        inherited: _Use | None = None,
+    ) -> None:
+        """Note the codes *content* shows; a Form XObject starts with its caller's font (*inherited*)."""
         if depth > _MAX_DEPTH:
             return
         if not isinstance(resources, pikepdf.Dictionary):
@@ -247,7 +255,10 @@ class _Collector:
             # A content stream that cannot be parsed is pikepdf.pdfa's to report (ISO 19005 6.2.2)
             log.debug("Cannot parse content stream: %s", e)
             return
-        current: _Use | None = None
+        # Tiling patterns draw text too, from whichever resources name them (a form's, an appearance's,
+        # a glyph's, another pattern's): each is walked once, as the page's are
+        self.patterns(resources, depth)
+        current: _Use | None = inherited
         stack: list[_Use | None] = []
         for instruction in instructions:
             # An inline image is an instruction without operands that matter here
@@ -272,6 +283,10 @@ class _Collector:
                 gs_font = gs.get("/Font") if isinstance(gs, pikepdf.Dictionary) else None
                 if isinstance(gs_font, pikepdf.Array) and len(gs_font) > 0:
                     current = self.font_use(gs_font[0], "(ExtGState font)")
+                # A soft mask's transparency group is a Form XObject whose text is text of the page
+                mask = gs.get("/SMask") if isinstance(gs, pikepdf.Dictionary) else None
+                if isinstance(mask, pikepdf.Dictionary):
+                    self.form(mask.get("/G"), resources, depth)
             elif op in _SHOW and operands and current is not None:
                 arg = operands[-1]
                 strings = arg if isinstance(arg, pikepdf.Array) else [arg]
@@ -282,16 +297,28 @@ class _Collector:
                 xobjects = resources.get("/XObject", pikepdf.Dictionary())
                 key = operands[0]
                 xobj = _lookup(xobjects, key)
-                self.form(xobj, resources, depth)
+                self.form(xobj, resources, depth, current)
 
-    def form(self, xobj: pikepdf.Object | None, parent_resources: pikepdf.Object, depth: int) -> None:
+    def form(
+        self,
+        xobj: pikepdf.Object | None,
+        parent_resources: pikepdf.Object,
+        depth: int,
+        inherited: _Use | None = None,
+    ) -> None:
         if not isinstance(xobj, pikepdf.Stream) or xobj.get("/Subtype") != "/Form":
             return
-        key = (xobj.objgen, id(parent_resources) if not xobj.is_indirect else 0)
+        # Text a form shows before its own Tf is in the font of the caller (as veraPDF and pikepdf
+        # read it): a form drawn with another font current is walked again
+        key = (
+            xobj.objgen,
+            id(parent_resources) if not xobj.is_indirect else 0,
+            id(inherited) if inherited is not None else 0,
+        )
         if xobj.is_indirect and key in self.seen_forms:
             return
         self.seen_forms.add(key)
-        self.walk(xobj, xobj.get("/Resources", parent_resources), depth + 1)
+        self.walk(xobj, xobj.get("/Resources", parent_resources), depth + 1, inherited)
 
     def patterns(self, resources: pikepdf.Object | None, depth: int) -> None:
         if not isinstance(resources, pikepdf.Dictionary):
