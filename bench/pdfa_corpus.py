@@ -77,19 +77,22 @@ def _warm_up_document(flavour: str) -> bytes:
     import pikepdf
     import pikepdf.pdfa
 
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(200, 200))
-    font = pikepdf.Dictionary(
-        Type=pikepdf.Name.Font,
-        Subtype=pikepdf.Name.Type1,
-        BaseFont=pikepdf.Name("/WarmUp"),
-        Encoding=pikepdf.Dictionary(Differences=[65, pikepdf.Name("/A"), pikepdf.Name("/B")]),
-    )
-    page = pdf.pages[0].obj
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (AB) Tj ET")
-    out = io.BytesIO()
-    pikepdf.pdfa.save(pdf, out, "2b" if flavour == "2u" else flavour)
+    blank = pikepdf.new()
+    blank.add_blank_page(page_size=(200, 200))
+    claimed = io.BytesIO()
+    pikepdf.pdfa.save(blank, claimed, "2b" if flavour == "2u" else flavour)
+    with pikepdf.open(io.BytesIO(claimed.getvalue())) as pdf:
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name("/WarmUp"),
+            Encoding=pikepdf.Dictionary(Differences=[65, pikepdf.Name("/A"), pikepdf.Name("/B")]),
+        )
+        page = pdf.pages[0].obj
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(font)))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (AB) Tj ET")
+        out = io.BytesIO()
+        pdf.save(out)
     data = out.getvalue()
     if flavour == "2u":
         data = data.replace(b"<pdfaid:conformance>B<", b"<pdfaid:conformance>U<")
