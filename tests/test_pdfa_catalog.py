@@ -611,3 +611,68 @@ def test_open_action_embedding_a_file_stays_refused(tmp_path: Path, pdfa2b: byte
     report = _check(tmp_path, _edited(pdfa2b, _open_action(value)), "2b")
     assert not report.passed
     assert "pikepdf:schema-Action" in {f.rule for f in report.findings}
+
+
+def _with_link_action(action: dict):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        a = pikepdf.Dictionary(Type=pikepdf.Name.Action)
+        for key, value in action.items():
+            a[key] = value
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], F=4, A=a
+        )
+        pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annot)])
+
+    return edit
+
+
+_URL = pikepdf.Dictionary(FS=pikepdf.Name.URL, F=pikepdf.String("https://example.invalid/form"))
+
+
+@pytest.mark.parametrize(
+    ("flavour", "action"),
+    [
+        ("2b", {"/S": pikepdf.Name.SubmitForm, "/F": _URL, "/Flags": 4}),
+        ("2b", {"/S": pikepdf.Name.Thread, "/D": 0}),
+        ("2b", {"/S": pikepdf.Name.GoToE, "/D": pikepdf.String("chapter"), "/NewWindow": False}),
+        ("1b", {"/S": pikepdf.Name.SubmitForm, "/F": _URL}),
+    ],
+    ids=["2b-SubmitForm", "2b-Thread", "2b-GoToE", "1b-SubmitForm"],
+)
+def test_permitted_actions_pikepdf_does_not_know_pass(tmp_path: Path, flavour: str, action: dict) -> None:
+    # ISO 19005-2 6.5.1 and ISO 19005-1 6.6.1 list what is forbidden; these are not
+    report = _check(tmp_path, _edited(_write_pdfa(flavour), _with_link_action(action)), flavour)
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("flavour", "action", "rule"),
+    [
+        # GoToE came with PDF 1.6: not among PDF/A-1's action types
+        ("1b", {"/S": pikepdf.Name.GoToE, "/D": pikepdf.String("chapter")}, "ISO_19005_1:6.6.1-1"),
+        ("2b", {"/S": pikepdf.Name.Launch, "/F": pikepdf.String("run.exe")}, "ISO_19005_2:6.5.1-1"),
+        # A permitted action whose /Next is not
+        (
+            "2b",
+            {"/S": pikepdf.Name.Thread, "/D": 0, "/Next": pikepdf.Dictionary(S=pikepdf.Name.JavaScript)},
+            "ISO_19005_2:6.5.1-1",
+        ),
+    ],
+    ids=["1b-GoToE", "2b-Launch", "2b-Thread-then-JavaScript"],
+)
+def test_forbidden_actions_fail(tmp_path: Path, flavour: str, action: dict, rule: str) -> None:
+    report = _check(tmp_path, _edited(_write_pdfa(flavour), _with_link_action(action)), flavour)
+    assert rule in _rules(report)
+
+
+def test_permitted_action_embedding_a_file_stays_refused(tmp_path: Path) -> None:
+    def spec(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        data = pdf.make_stream(b"payload", Type=pikepdf.Name.EmbeddedFile)
+        return pikepdf.Dictionary(
+            F=pikepdf.String("a.bin"), UF=pikepdf.String("a.bin"), EF=pikepdf.Dictionary(F=data)
+        )
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        _with_link_action({"/S": pikepdf.Name.SubmitForm, "/F": spec(pdf)})(pdf)
+
+    assert not _check(tmp_path, _edited(_write_pdfa("2b"), edit), "2b").passed

@@ -400,6 +400,7 @@ def _recheck(
     pike_findings: list[pikepdf.pdfa.Finding],
     unused: frozenset[tuple[int, int]] = frozenset(),
     depth: int = 0,
+    permitted: frozenset[str] = frozenset(),
 ) -> tuple[list[pikepdf.pdfa.Finding], list[_Problem]]:
     """Check what pikepdf declined to check, and have pikepdf check what it skipped because of it.
 
@@ -436,6 +437,15 @@ def _recheck(
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+            for where in permitted:
+                if _actions.hand_over_permitted(pdf, where, fl.part):
+                    # The action's own findings are pikepdf's schema refusals of keys it does not know
+                    action = where.removesuffix(" /S")
+                    candidates.update(
+                        (f.rule, f.where, f.message)
+                        for f in pike_findings
+                        if f.where == action or f.where.startswith(action + " ")
+                    )
             if unused:
                 # First, before other edits add resources of their own
                 _unused.prune(_unused.find_unused(pdf))
@@ -653,7 +663,10 @@ def _unused_objects(data: bytes, pike_findings: list[pikepdf.pdfa.Finding]) -> f
 
 
 def _rejected_anyway(
-    fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding], unused: frozenset[tuple[int, int]] = frozenset()
+    fl: Flavour,
+    pike_findings: list[pikepdf.pdfa.Finding],
+    unused: frozenset[tuple[int, int]] = frozenset(),
+    permitted: frozenset[str] = frozenset(),
 ) -> bool:
     """True if pikepdf found a violation of ISO 19005 that no check of ours can settle.
 
@@ -669,9 +682,22 @@ def _rejected_anyway(
             and not _alpha_finding(f)
             and not _in_unused(f, unused)
             and not (fl.part == 1 and _charset.is_charset_finding(f.rule, f.message))
+            and not (f.message == _actions.TYPE_MESSAGE and f.where in permitted)
         ):
             return True
     return False
+
+
+def _permitted_actions(data: bytes, pike_findings: list[pikepdf.pdfa.Finding], part: int) -> frozenset[str]:
+    """Where pikepdf refused, as not permitted, an action type ISO 19005 permits."""
+    if not any(f.message == _actions.TYPE_MESSAGE for f in pike_findings):
+        return frozenset()
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+        return frozenset(
+            f.where
+            for f in pike_findings
+            if _actions.permitted_but_refused(pdf, f.rule, f.where, f.message, part)
+        )
 
 
 def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool:
@@ -833,16 +859,18 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     recheck_problems: list[_Problem] = []
     violated = any(f.kind is FindingKind.VIOLATION for f in findings)
     unused: frozenset[tuple[int, int]] = frozenset()
+    permitted: frozenset[str] = frozenset()
     if pike_findings and not violated:
         try:
             unused = _unused_objects(data, pike_findings)
+            permitted = _permitted_actions(data, pike_findings, fl.part)
         except (pikepdf.PdfError, ValueError) as e:
-            log.debug("Resource use in %s not worked out: %s", name, e)
+            log.debug("Resource use or actions in %s not worked out: %s", name, e)
     early: tuple[_xmp.XmpVerdict | None, list[_fonts.FontProblem]] | None = None
     second_check = (
-        (unused or _needs_recheck(pike_findings, fl.part))
+        (unused or permitted or _needs_recheck(pike_findings, fl.part))
         and not violated
-        and not _rejected_anyway(fl, pike_findings, unused)
+        and not _rejected_anyway(fl, pike_findings, unused, permitted)
     )
     if second_check and fl.part != 1:
         # The metadata's faults and the Unicode mapping's are found without a second check: a file
@@ -854,7 +882,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
     if second_check:
         try:
             pike_findings, recheck_problems = _recheck(
-                data, fl, pike.output_intent, pike_findings, unused, depth
+                data, fl, pike.output_intent, pike_findings, unused, depth, permitted
             )
         except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
             log.warning("Second check of %s failed: %s", name, e, exc_info=True)

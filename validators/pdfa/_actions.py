@@ -11,10 +11,14 @@ veraPDF's rules, is only its type, for the action and each action of its /Next c
 - a named action is NextPage, PrevPage, FirstPage or LastPage (6.6.1-2, 6.5.1-2).
 
 `check_open_action` checks the catalog's /OpenAction (a destination, or an action) and the copy for
-pikepdf's second check goes without it. `settle_refused_action` checks a refused action and takes out
-of the copy what pikepdf refused in it: keys that mean nothing for the action's type, and a file
-specification dictionary (replaced by its file name) that neither embeds nor refers to file data.
-pikepdf then checks the action and its /Next chain as for any other.
+pikepdf's second check goes without it. pikepdf takes the permitted Thread, SubmitForm and (PDF/A-2,
+PDF/A-3) GoToE actions for forbidden ones (its allowlist does not know them): `permitted_but_refused`
+tells such a finding, and `hand_over_permitted` makes each of them, in the copy, a URI action with the
+same /Next chain, which pikepdf then checks; their own keys hold nothing PDF/A constrains but a file
+specification, which must not embed or refer to file data. `settle_refused_action` checks a refused
+action and takes out of the copy what pikepdf refused in it: keys that mean nothing for the action's
+type, and a file specification dictionary (replaced by its file name) that neither embeds nor refers to
+file data. pikepdf then checks the action and its /Next chain as for any other.
 """
 
 from __future__ import annotations
@@ -51,6 +55,16 @@ _KEYS = {
 # File specification keys (Table 44) that embed or refer to file data: such a file specification stays refused
 _FILE_DATA_KEYS = ("/EF", "/RF")
 _MAX_ACTIONS = 10_000
+# pikepdf's finding on an action whose type its allowlist does not have
+TYPE_MESSAGE = "action type not permitted or not supported"
+_TYPE_RULES = {1: "ISO_19005_1:6.6.1-1", 2: "ISO_19005_2:6.5.1-1", 3: "ISO_19005_3:6.5.1-1"}
+# Permitted types pikepdf does not know, by part
+_UNKNOWN_TO_PIKEPDF = {
+    1: frozenset({"/Thread", "/SubmitForm"}),
+    2: frozenset({"/Thread", "/SubmitForm", "/GoToE"}),
+}
+_STEP = re.compile(r" \([A-Za-z]+\)| (/[^\s\[]+)|\[(\d+)\]")
+_PLACE = re.compile(r"^obj (\d+) (\d+)((?: \([A-Za-z]+\)| /[^\s\[]+|\[\d+\])*) /S$")
 
 
 ActionProblem = Problem
@@ -114,6 +128,54 @@ def check_open_action(pdf: pikepdf.Pdf, part: int) -> list[ActionProblem]:
     return [
         ActionProblem(_UNCHECKED, "/OpenAction", "/OpenAction is neither a destination nor an action", True)
     ]
+
+
+def _action_at(pdf: pikepdf.Pdf, where: str) -> pikepdf.Dictionary | None:
+    """The action dictionary pikepdf's *where* (``obj 8 0 (LinkAnnot) /A (Action) /S``) names."""
+    m = _PLACE.match(where)
+    if m is None:
+        return None
+    try:
+        node: object = pdf.get_object(int(m.group(1)), int(m.group(2)))
+    except (pikepdf.PdfError, ValueError):
+        return None
+    for step in _STEP.finditer(m.group(3)):
+        key, index = step.group(1), step.group(2)
+        if key is not None:
+            node = node.get(key) if isinstance(node, pikepdf.Dictionary) else None
+        elif index is not None:
+            node = node[int(index)] if isinstance(node, pikepdf.Array) and int(index) < len(node) else None
+        if node is None:
+            return None
+    return node if isinstance(node, pikepdf.Dictionary) else None
+
+
+def permitted_but_refused(pdf: pikepdf.Pdf, rule: str, where: str, message: str, part: int) -> bool:
+    """True for pikepdf's finding that an action's type is not permitted, when ISO 19005 permits it."""
+    if message != TYPE_MESSAGE or rule != _TYPE_RULES.get(part):
+        return False
+    action = _action_at(pdf, where)
+    return action is not None and str(action.get("/S")) in _UNKNOWN_TO_PIKEPDF[min(part, 2)]
+
+
+def hand_over_permitted(pdf: pikepdf.Pdf, where: str, part: int) -> bool:
+    """Make the permitted action at *where* a URI action with its /Next chain, in the copy *pdf*.
+
+    Returns False (the finding stands) if the action is not one pikepdf refuses for its type only, or
+    if its file specification embeds or refers to file data.
+    """
+    action = _action_at(pdf, where)
+    if action is None or str(action.get("/S")) not in _UNKNOWN_TO_PIKEPDF[min(part, 2)]:
+        return False
+    spec = action.get("/F")
+    if isinstance(spec, pikepdf.Dictionary) and any(k in spec for k in _FILE_DATA_KEYS):
+        return False
+    for key in list(action.keys()):
+        if key not in ("/Type", "/Next"):
+            del action[key]
+    action.S = pikepdf.Name.URI
+    action.URI = pikepdf.String("")
+    return True
 
 
 def settle_refused_action(pdf: pikepdf.Pdf, rule: str, where: str, message: str) -> bool:
