@@ -489,3 +489,59 @@ def test_widget_whose_appearance_cannot_be_handed_over_stays_refused(tmp_path: P
     report = _check(tmp_path, _edited(pdfa2b, _widget_on_a_page_without_resources(b"0 0 0 1 k")), "2b")
     assert not report.passed
     assert "pikepdf:schema-Annot" in _rules(report), report.failures
+
+
+# --- DeviceN process colourants, /Process and /MixingHints (`_colourants`, veraPDF's 6.2.4.4-1) --------
+
+
+def _devicen(names: list[str], attributes: dict | None = None):
+    def edit(pdf: pikepdf.Pdf) -> None:
+        n = len(names)
+        parts: list[object] = [
+            pikepdf.Name.DeviceN,
+            [pikepdf.Name(x) for x in names],
+            pikepdf.Name.DeviceRGB,
+            pdf.make_stream(
+                b"{" + b"pop " * (n - 1) + b"dup dup}", FunctionType=4, Domain=[0, 1] * n, Range=[0, 1] * 3
+            ),
+        ]
+        if attributes is not None:
+            parts.append(pikepdf.Dictionary({k: v for k, v in attributes.items()}))
+        _paint_with(pdf, pikepdf.Array(parts), b"0.5 " * n)
+
+    return edit
+
+
+def test_devicen_process_colourants_need_no_colorants_entry(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Cyan", "/Magenta"])), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_devicen_spot_colourant_needs_a_colorants_entry(tmp_path: Path, pdfa2b: bytes) -> None:
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Cyan", "/Spot"])), "2b")
+    assert "ISO_19005_2:6.2.4.4-1" in _rules(report), report.failures
+
+
+def test_devicen_process_components_need_no_colorants_entry(tmp_path: Path, pdfa2b: bytes) -> None:
+    process = pikepdf.Dictionary(ColorSpace=pikepdf.Name.DeviceRGB, Components=[pikepdf.Name.Red])
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Red"], {"/Process": process})), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
+def test_devicen_process_space_is_checked_against_the_output_intent(tmp_path: Path, pdfa2b: bytes) -> None:
+    # DeviceCMYK as the process space under the sRGB OutputIntent pikepdf writes (ISO 19005-2 6.2.4.3)
+    process = pikepdf.Dictionary(ColorSpace=pikepdf.Name.DeviceCMYK, Components=[pikepdf.Name.Cyan])
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Cyan"], {"/Process": process})), "2b")
+    assert "ISO_19005_2:6.2.4.3-3" in _rules(report), report.failures
+
+
+def test_devicen_mixing_hints_dot_gain_stays_refused(tmp_path: Path, pdfa2b: bytes) -> None:
+    hints = pikepdf.Dictionary(Solidities=pikepdf.Dictionary(Cyan=0.5), DotGain=pikepdf.Dictionary())
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Cyan"], {"/MixingHints": hints})), "2b")
+    assert not report.passed
+
+
+def test_devicen_mixing_hints_solidities_pass(tmp_path: Path, pdfa2b: bytes) -> None:
+    hints = pikepdf.Dictionary(Solidities=pikepdf.Dictionary(Cyan=0.5), PrintingOrder=[pikepdf.Name.Cyan])
+    report = _check(tmp_path, _edited(pdfa2b, _devicen(["/Cyan"], {"/MixingHints": hints})), "2b")
+    assert report.passed, [f.to_dict() for f in report.findings]

@@ -5,15 +5,19 @@ What PDF/A asks of these spaces:
 - their alternate space is used like any other colour space: a device alternate needs an OutputIntent
   of its family (veraPDF's corpus fails a DeviceCMYK alternate under an RGB OutputIntent), a
   CIE-based or ICCBased one must be valid;
-- in PDF/A-2, every colourant of a DeviceN space other than /None has an entry in its Colorants
-  dictionary (6.2.4.4-1), and all Separation arrays of the file (those in Colorants dictionaries too)
-  that name the same colourant have the same tint transform and alternate space (6.2.4.4-2);
+- in PDF/A-2, every spot colourant of a DeviceN space has an entry in its Colorants dictionary
+  (6.2.4.4-1; as veraPDF reads it, /None, the process colourants Cyan, Magenta, Yellow and Black, and
+  the /Components of the attributes' /Process dictionary need none), and all Separation arrays of the
+  file (those in Colorants dictionaries too) that name the same colourant have the same tint transform
+  and alternate space (6.2.4.4-2);
 - a DeviceN space has at most 8 colourants in PDF/A-1 (6.1.12-9) and 32 in PDF/A-2 (6.1.13-9);
 - in PDF/A-2, colourant names (of Separation spaces and of DeviceN spaces) are valid UTF-8 once their
   ``#`` escapes are read (6.1.8-1, which veraPDF applies to them as to every name it reads as text);
 - the Separation spaces of a DeviceN space's Colorants dictionary are colour spaces too, whose
   alternates veraPDF checks as it checks the alternate of any Separation space (device colour against
-  the OutputIntent, ISO 19005-1 6.2.3.3, ISO 19005-2 6.2.4.3).
+  the OutputIntent, ISO 19005-1 6.2.3.3, ISO 19005-2 6.2.4.3), and so is the /ColorSpace of the
+  attributes' /Process dictionary. /MixingHints is read for its /Solidities and /PrintingOrder; a
+  /DotGain (functions) is not checked, and stays refused.
 
 `check_colourants` checks the structure and these rules for every such space in the file, used or
 not. The alternate spaces are checked by pikepdf itself: `substitute_alternates` puts each space's
@@ -21,7 +25,8 @@ alternate in its place, in a copy of the document that pikepdf checks again, whe
 alternate as it checks any colour space at that place (with the resources' /Default* spaces and the
 OutputIntent). A DeviceN space so replaced takes its Colorants dictionary with it: the device
 alternates of the Separation spaces there are checked here, and their CIE-based and ICCBased ones are
-put among the colour space resources of the copy (`inject_colorant_alternates`) for pikepdf to check.
+put among the colour space resources of the copy (`inject_colorant_alternates`) for pikepdf to check,
+as are the Process colour spaces that are not device spaces.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ MESSAGES = frozenset(
 )
 _SPECIAL = frozenset({"/Separation", "/DeviceN"})
 _DEVICE_COMPONENTS = {"/DeviceGray": 1, "/DeviceRGB": 3, "/DeviceCMYK": 4}
+# Colourants a DeviceN space names without a Colorants entry (veraPDF's reading of 6.2.4.4-1)
+_PROCESS_COLOURANTS = frozenset({"/Cyan", "/Magenta", "/Yellow", "/Black"})
+_MIXING_HINTS_CHECKED = frozenset({"/Solidities", "/PrintingOrder"})
 _CIE_COMPONENTS = {"/CalGray": 1, "/CalRGB": 3, "/Lab": 3}
 _MAX_DEPTH = 12
 _MAX_SPACES = 10_000
@@ -253,17 +261,38 @@ def check_colourants(
         if attributes is not None and not isinstance(attributes, pikepdf.Dictionary):
             bad(where, "the DeviceN attributes are not a dictionary")
             continue
-        if attributes is not None and ("/Process" in attributes or "/MixingHints" in attributes):
+        hints = attributes.get("/MixingHints") if attributes is not None else None
+        if hints is not None and (
+            not isinstance(hints, pikepdf.Dictionary) or set(hints.keys()) - _MIXING_HINTS_CHECKED
+        ):
             problems.append(
-                ColourantProblem(RULE, where, "DeviceN /Process and /MixingHints are not checked", True)
+                ColourantProblem(RULE, where, "DeviceN /MixingHints /DotGain is not checked", True)
             )
             continue
+        process = attributes.get("/Process") if attributes is not None else None
+        process_names: set[str] = set()
+        if process is not None:
+            components = process.get("/Components") if isinstance(process, pikepdf.Dictionary) else None
+            process_space = process.get("/ColorSpace") if isinstance(process, pikepdf.Dictionary) else None
+            if not isinstance(components, pikepdf.Array) or process_space is None:
+                bad(where, "the DeviceN /Process dictionary lacks /ColorSpace or /Components")
+                continue
+            process_names = {_name_text(c) for c in components if isinstance(c, pikepdf.Name)}
+            family = _family(process_space)
+            if isinstance(process_space, pikepdf.Name) and family in _DEVICE_COMPONENTS:
+                device = use.device_use(family, None, f"{where} /Process")
+                if device is not None:
+                    problems.append(ColourantProblem(device.clause, device.where, device.message))
         colorants = attributes.get("/Colorants") if attributes is not None else None
         if colorants is not None and not isinstance(colorants, pikepdf.Dictionary):
             bad(where, "/Colorants is not a dictionary")
             continue
         for name, name_object in zip(names, name_objects, strict=True):
             if name == "/None" or part == 1:
+                continue
+            if (colorants is None or name_object not in colorants) and (
+                name in _PROCESS_COLOURANTS or name in process_names
+            ):
                 continue
             entry = colorants.get(name_object) if colorants is not None else None
             if entry is None:
@@ -294,6 +323,10 @@ def inject_colorant_alternates(pdf: pikepdf.Pdf, found: Occurrences) -> bool:
     for space, _where in found.spaces:
         if _family(space) != "/DeviceN" or len(space) != 5 or not isinstance(space[4], pikepdf.Dictionary):
             continue
+        process = space[4].get("/Process")
+        process_space = process.get("/ColorSpace") if isinstance(process, pikepdf.Dictionary) else None
+        if isinstance(process_space, pikepdf.Array):
+            alternates.append(process_space)
         colorants = space[4].get("/Colorants")
         if not isinstance(colorants, pikepdf.Dictionary):
             continue
