@@ -750,8 +750,9 @@ def _embedded_verdict(data: bytes, where: str, depth: int) -> tuple[str, bool] |
         return "the embedded file is not a readable PDF", False
     if str(part) not in ("1", "2"):
         return "the embedded file does not claim PDF/A-1 or PDF/A-2", False
-    # Checked against what it claims: level U of part 2 as 2u, every other level as level B
-    fl = Flavour.PDFA_2U if str(part) == "2" and str(conformance).upper() == "U" else Flavour(f"{part}b")
+    # Checked against level B of the part it claims, as veraPDF checks embedded files (with the PDF/A-1B
+    # and PDF/A-2B profiles): 6.8 asks for PDF/A-1 or PDF/A-2, at any level
+    fl = Flavour(f"{part}b")
     failures = [
         f for f in _findings(data, f"embedded {where}", fl, depth + 1) if f.kind is not FindingKind.NOTE
     ]
