@@ -739,12 +739,12 @@ def _embedded_verdict(data: bytes, where: str, depth: int) -> tuple[str, bool] |
         return f"files embedded more than {_MAX_EMBEDDING_DEPTH} deep are not checked", True
     if len(data) > _MAX_EMBEDDED_BYTES:
         return f"embedded files over {_MAX_EMBEDDED_BYTES // (1024 * 1024)} MiB are not checked", True
-    part, conformance = None, None
+    part = None
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             raw = _metadata_bytes(pdf)
             if raw is not None:
-                part, conformance = _xmp.read_identification(raw)
+                part, _conformance = _xmp.read_identification(raw)
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as e:
         log.debug("Embedded file %s is not a readable PDF: %s", where, e)
         return "the embedded file is not a readable PDF", False
