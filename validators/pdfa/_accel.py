@@ -50,7 +50,7 @@ _MAX_KEY_CHARS = 8192
 _MAX_ENTRIES = 16384
 
 # Font programs remembered per thread: how many, and how many bytes of program in all
-_MAX_PROGRAMS = 32
+_MAX_PROGRAMS = 8
 _MAX_PROGRAM_BYTES = 64 * 1024 * 1024
 
 _installed = False
