@@ -174,3 +174,13 @@ def test_lazy_type1_glyphs_read_as_eager_ones(path: Path, monkeypatch: pytest.Mo
     eager = staticmethod(_fontprogram.Type1Program._decrypt_charstrings.__wrapped__)
     monkeypatch.setattr(_fontprogram.Type1Program, "_decrypt_charstrings", eager)
     assert read(data) == lazy
+
+
+def test_schema_cache_is_bounded_by_count_and_by_characters() -> None:
+    cache = _accel._SchemaErrors(limit=3, chars=23)
+    for i in range(5):
+        cache.put(("2b", "Page", f"{i:02d}"), ())
+    assert len(cache._entries) == 3 and cache.get(("2b", "Page", "00")) is None
+    cache.put(("2b", "Page", "x" * 20), ())  # 20 characters: only one other entry fits beside it
+    assert len(cache._entries) == 2 and cache._chars <= 23
+    assert cache.get(("2b", "Page", "x" * 20)) == ()

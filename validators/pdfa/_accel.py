@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 # A shallow encoding longer than this is checked afresh (its key would cost memory for little gain)
 _MAX_KEY_CHARS = 8192
 _MAX_ENTRIES = 16384
+# ...and at most this many characters of encodings in all (a few tens of megabytes at the worst)
+_MAX_CHARS = 16 * 1024 * 1024
 
 # Font programs remembered per thread: how many, and how many bytes of program in all
 _MAX_PROGRAMS = 8
@@ -78,8 +80,10 @@ class _SchemaErrors:
     put in front of the suffix when the finding is replayed, as `SchemaSet.check` does.
     """
 
-    def __init__(self, limit: int = _MAX_ENTRIES) -> None:
+    def __init__(self, limit: int = _MAX_ENTRIES, chars: int = _MAX_CHARS) -> None:
         self._limit = limit
+        self._max_chars = chars
+        self._chars = 0
         self._entries: OrderedDict[tuple[str, str, str], tuple[_Error, ...]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -97,14 +101,18 @@ class _SchemaErrors:
 
     def put(self, key: tuple[str, str, str], value: tuple[_Error, ...]) -> None:
         with self._lock:
+            if key not in self._entries:
+                self._chars += len(key[2])
             self._entries[key] = value
             self._entries.move_to_end(key)
-            while len(self._entries) > self._limit:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self._limit or self._chars > self._max_chars:
+                old, _ = self._entries.popitem(last=False)
+                self._chars -= len(old[2])
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._chars = 0
             self.hits = self.misses = 0
 
 
