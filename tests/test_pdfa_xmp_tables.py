@@ -45,6 +45,10 @@ _NS = {
     "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
     "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
     "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+    "pdfaType": "http://www.aiim.org/pdfa/ns/type#",
+    "pdfaField": "http://www.aiim.org/pdfa/ns/field#",
+    "qj": "http://example.org/ns/qujat/",
+    "qk": "http://example.org/ns/other/",
 }
 
 # The properties of each predefined schema: "name=Value Type", as XMP 2004 (PDF/A-1) and XMP 2005
@@ -646,3 +650,107 @@ def test_a_lang_alt(tmp_path: Path, bases: dict[str, bytes], flavour: str, alt: 
     assert report.passed is ok, [f.to_dict() for f in report.findings]
     if not ok:
         assert _rules(report) == {_TYPE_RULE[flavour]}
+
+
+# -- extension schemas: where a declared value type may be used -----------------------------------
+
+_QJ = _NS["qj"]
+
+
+def _schema(ns: str, prefix: str, properties: dict[str, str], types: str = "") -> str:
+    """A pdfaSchema description declaring *properties* (name -> value type) and the *types* given."""
+    props = "".join(
+        f'<rdf:li rdf:parseType="Resource"><pdfaProperty:name>{name}</pdfaProperty:name>'
+        f"<pdfaProperty:valueType>{vt}</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        "<pdfaProperty:description>a property</pdfaProperty:description></rdf:li>"
+        for name, vt in properties.items()
+    )
+    value_types = f"<pdfaSchema:valueType><rdf:Seq>{types}</rdf:Seq></pdfaSchema:valueType>" if types else ""
+    return (
+        '<rdf:li rdf:parseType="Resource"><pdfaSchema:schema>a schema</pdfaSchema:schema>'
+        f"<pdfaSchema:namespaceURI>{ns}</pdfaSchema:namespaceURI><pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>"
+        f"<pdfaSchema:property><rdf:Seq>{props}</rdf:Seq></pdfaSchema:property>{value_types}</rdf:li>"
+    )
+
+
+def _type(name: str, fields: dict[str, str]) -> str:
+    """A pdfaType description of structure type *name* (fields in the qujat namespace)."""
+    field_list = "".join(
+        f'<rdf:li rdf:parseType="Resource"><pdfaField:name>{f}</pdfaField:name>'
+        f"<pdfaField:valueType>{vt}</pdfaField:valueType>"
+        "<pdfaField:description>a field</pdfaField:description></rdf:li>"
+        for f, vt in fields.items()
+    )
+    body = f"<pdfaType:field><rdf:Seq>{field_list}</rdf:Seq></pdfaType:field>" if fields else ""
+    return (
+        f'<rdf:li rdf:parseType="Resource"><pdfaType:type>{name}</pdfaType:type>'
+        f"<pdfaType:namespaceURI>{_QJ}</pdfaType:namespaceURI><pdfaType:prefix>qj</pdfaType:prefix>"
+        f"<pdfaType:description>a type</pdfaType:description>{body}</rdf:li>"
+    )
+
+
+def _with_extensions(schemas: str, body: str) -> str:
+    return f"<pdfaExtension:schemas><rdf:Bag>{schemas}</rdf:Bag></pdfaExtension:schemas>{body}"
+
+
+_SHELF = _type("Shelf", {"room": "Integer", "case": "Text"})
+_PROPERTY_VALUE_TYPE = {"1b": "ISO_19005_1:6.7.8-9", "2b": "ISO_19005_2:6.6.2.3.3-8"}
+
+
+@pytest.mark.parametrize("flavour", list(_PART))
+def test_a_property_may_use_a_type_its_own_schema_declares(
+    tmp_path: Path, bases: dict[str, bytes], flavour: str
+) -> None:
+    schemas = _schema(_QJ, "qj", {"shelf": "Shelf"}, _SHELF)
+    good = '<qj:shelf rdf:parseType="Resource"><qj:room>4</qj:room><qj:case>B</qj:case></qj:shelf>'
+    assert _verdict(tmp_path, bases, flavour, _with_extensions(schemas, good)).passed
+    bad = '<qj:shelf rdf:parseType="Resource"><qj:room>fourth</qj:room></qj:shelf>'
+    assert _rules(_verdict(tmp_path, bases, flavour, _with_extensions(schemas, bad))) == {_TYPE_RULE[flavour]}
+
+
+@pytest.mark.parametrize("flavour", list(_PART))
+def test_a_type_another_schema_declares_is_not_known(
+    tmp_path: Path, bases: dict[str, bytes], flavour: str
+) -> None:
+    # veraPDF gives each schema the predefined types and its own: Shelf, declared with the other
+    # namespace's schema, is no type for qj:shelf, which is then not declared at all
+    schemas = _schema(_NS["qk"], "qk", {"note": "Text"}, _SHELF) + _schema(_QJ, "qj", {"shelf": "Shelf"})
+    body = '<qj:shelf rdf:parseType="Resource"><qj:room>4</qj:room></qj:shelf>'
+    rules = _rules(_verdict(tmp_path, bases, flavour, _with_extensions(schemas, body)))
+    assert rules == {_PROPERTY_VALUE_TYPE[flavour], _UNDECLARED_RULE[flavour]}
+
+
+@pytest.mark.parametrize("flavour", list(_PART))
+def test_a_declared_type_without_fields_is_text(
+    tmp_path: Path, bases: dict[str, bytes], flavour: str
+) -> None:
+    schemas = _schema(_QJ, "qj", {"mark": "Shelfmark"}, _type("Shelfmark", {}))
+    assert _verdict(tmp_path, bases, flavour, _with_extensions(schemas, "<qj:mark>B 4</qj:mark>")).passed
+    body = "<qj:mark><rdf:Bag><rdf:li>B 4</rdf:li></rdf:Bag></qj:mark>"
+    assert _rules(_verdict(tmp_path, bases, flavour, _with_extensions(schemas, body))) == {
+        _TYPE_RULE[flavour]
+    }
+
+
+@pytest.mark.parametrize("flavour", list(_PART))
+def test_a_declaration_comes_before_the_predefined_type(
+    tmp_path: Path, bases: dict[str, bytes], flavour: str
+) -> None:
+    body = "<tiff:ImageWidth>wide</tiff:ImageWidth>"
+    assert _rules(_verdict(tmp_path, bases, flavour, body)) == {_TYPE_RULE[flavour]}
+    schemas = _schema(_NS["tiff"], "tiff", {"ImageWidth": "Text"})
+    assert _verdict(tmp_path, bases, flavour, _with_extensions(schemas, body)).passed
+
+
+@pytest.mark.parametrize("flavour", list(_PART))
+def test_an_array_type_without_items_is_of_text(
+    tmp_path: Path, bases: dict[str, bytes], flavour: str
+) -> None:
+    schemas = _schema(_QJ, "qj", {"marks": "Closed Choice of Seq"})
+    body = "<qj:marks><rdf:Seq><rdf:li>B 4</rdf:li></rdf:Seq></qj:marks>"
+    assert _verdict(tmp_path, bases, flavour, _with_extensions(schemas, body)).passed
+    body = "<qj:marks><rdf:Bag><rdf:li>B 4</rdf:li></rdf:Bag></qj:marks>"
+    assert _rules(_verdict(tmp_path, bases, flavour, _with_extensions(schemas, body))) == {
+        _TYPE_RULE[flavour]
+    }
