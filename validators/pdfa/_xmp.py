@@ -32,7 +32,7 @@ _RDF_PARSETYPE = f"{{{RDF}}}parseType"
 _RDF_VALUE = (RDF, "value")
 _ARRAYS = {f"{{{RDF}}}Bag": "Bag", f"{{{RDF}}}Seq": "Seq", f"{{{RDF}}}Alt": "Alt"}
 _CLARK = re.compile(r"^\{([^}]*)\}(.*)$")
-_CHOICE_OF = re.compile(r"^(?:open\s+|closed\s+)?choice(?:\s+of\s+(.+))?$")
+_CHOICE = re.compile(r"(?:open |closed )?(?:choice |choice$)(?:of )?")
 _ARRAY_OF = re.compile(r"^(bag|seq|alt)\s+(.+)$")
 
 # Rule ids by topic: (ISO 19005-1 clause-test, ISO 19005-2/3 clause-test)
@@ -69,6 +69,15 @@ _EXT_STRUCTS = {
     "type": (S.PDFA_TYPE, "pdfaType", ("type", "namespaceURI", "prefix", "description"), ("field",)),
     "field": (S.PDFA_FIELD, "pdfaField", ("name", "valueType", "description"), ()),
 }
+
+
+# Value types by simplified name: structure types as (namespace of their fields, field -> type); a
+# declared type without fields is Text
+Types = dict[str, tuple[str, dict[str, str]]]
+
+# The value types veraPDF knows in a schema that declares no properties: the simple ones, without
+# Locale and GPSCoordinate, and no structures
+_BASIC_TYPES = frozenset(S.SIMPLE_TYPES) - {"locale", "gpscoordinate"}
 
 
 @dataclass(slots=True)
@@ -111,7 +120,8 @@ class XmpVerdict:
         part: ``pdfaid:part`` as written, or None.
         conformance: ``pdfaid:conformance`` as written, or None.
         declared: Properties the packet's extension schemas declare: namespace -> name -> type.
-        structs: Every structure type known after reading the packet, predefined or declared.
+        types: For each namespace an extension schema declares properties of, the value types those
+            properties may use: the predefined ones and those its schema declares.
         every_description_about: True if every top-level rdf:Description has an rdf:about.
     """
 
@@ -120,7 +130,7 @@ class XmpVerdict:
     part: str | None = None
     conformance: str | None = None
     declared: dict[str, dict[str, str]] = field(default_factory=dict)
-    structs: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    types: dict[str, Types] = field(default_factory=dict)
     every_description_about: bool = True
 
 
@@ -198,17 +208,41 @@ def parse_value(elem: etree._Element) -> Node:
     return Node("simple", text=elem.text or "", lang=lang)
 
 
+_ARRAY_FORMS = ("Bag", "Seq", "Alt")
+
+
+def _array_items(node: Node | None) -> list[Node]:
+    """The items of an array (of any kind; a wrong kind is reported on its own), or none."""
+    return node.items if node is not None and node.form in _ARRAY_FORMS else []
+
+
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    # ASCII: veraPDF's expressions are Java ones, whose \d and \w are ASCII only
+    return re.compile(pattern, re.ASCII)
+
+
+def simplified_type(value_type: str) -> str:
+    """A value type as veraPDF compares it: lower case, single-spaced, without "closed choice of" and the
+    like, and an array with no item type an array of Text."""
+    t = _CHOICE.sub("", " ".join(value_type.split()).lower()).strip()
+    if not t:
+        return "text"
+    if not t.endswith("lang alt") and t.endswith(("bag", "seq", "alt")):
+        return f"{t} text"
+    return t
 
 
 class _Checker:
-    def __init__(self, part: int):
+    def __init__(self, part: int, main: XmpVerdict | None = None):
         self.part = part
         self.properties = S.PROPERTIES_1 if part == 1 else S.PROPERTIES_2
-        self.structs: dict[str, tuple[str, dict[str, str]]] = dict(S.STRUCTS_1 if part == 1 else S.STRUCTS_2)
+        self.predefined: Types = dict(S.STRUCTS_1 if part == 1 else S.STRUCTS_2)
+        # What this packet declares, and (for a packet other than the catalog's) what the catalog's does
         self.declared: dict[str, dict[str, str]] = {}
+        self.types: dict[str, Types] = {}
+        self.main_declared = main.declared if main is not None else {}
+        self.main_types = main.types if main is not None else {}
         self.problems: list[XmpProblem] = []
 
     def rule(self, topic: str) -> str:
@@ -221,48 +255,29 @@ class _Checker:
 
     # -- value types -------------------------------------------------------------------------------
 
-    def type_defined(self, value_type: str) -> bool:
-        t = " ".join(value_type.split()).lower()
-        m = _CHOICE_OF.match(t)
-        if m:
-            return m.group(1) is None or self.type_defined(m.group(1))
-        if t == "lang alt" or t in S.SIMPLE_TYPES or t in self.structs:
-            return True
-        array = _ARRAY_OF.match(t)
-        return array is not None and self.type_defined(array.group(2))
+    @staticmethod
+    def type_defined(value_type: str, types: Types | None) -> bool:
+        """Whether *value_type* is known where *types* are (None: where only the basic types are)."""
+        t = simplified_type(value_type)
+        while (array := _ARRAY_OF.match(t)) is not None:
+            t = array.group(2)
+        if types is None:
+            return t == "lang alt" or t in _BASIC_TYPES
+        return t == "lang alt" or t in S.SIMPLE_TYPES or t in types
 
-    def type_problem(self, node: Node, value_type: str) -> str | None:
-        """Return why *node* is not a value of *value_type*, or None if it is."""
+    def type_problem(self, node: Node, value_type: str, types: Types) -> str | None:
+        """Return why *node* is not a value of *value_type* (one of *types*), or None if it is."""
         if node.form == "invalid":
             return "is not a valid XMP value"
         raw = value_type.strip()
-        low = raw.lower()
-        if low.startswith("choice:"):
-            if node.form != "simple" or not _compiled(raw[7:]).fullmatch(node.text):
-                return f"{node.text!r} is not one of the values its closed choice allows"
+        t = simplified_type(raw)
+        if t == "any":
             return None
-        if low.startswith("seqchoice:"):
-            allowed = [alt.split() for alt in raw[10:].split("|")]
-            if node.form != "Seq" or any(i.form != "simple" for i in node.items):
-                return "is not a Seq of Integer"
-            if [i.text.strip() for i in node.items] not in allowed:
-                return "is not one of the sequences its closed choice allows"
-            return None
-        if low.startswith("seqpattern:"):
-            if node.form != "Seq" or any(
-                i.form != "simple" or not _compiled(raw[11:]).fullmatch(i.text) for i in node.items
-            ):
-                return "is not a Seq of points"
-            return None
-        t = " ".join(low.split())
-        m = _CHOICE_OF.match(t)
-        if m:
-            return self.type_problem(node, m.group(1) or "text")
         if t == "lang alt":
-            if node.form != "Alt":
+            # An Alt is language alternatives if any item has an xml:lang (XMP marks the array so
+            # when it reads it); an empty Alt is one too
+            if node.form != "Alt" or (node.items and not any(i.lang for i in node.items)):
                 return "is not a Lang Alt"
-            if any(i.form != "simple" or not i.lang for i in node.items):
-                return "has an item that is not text with an xml:lang"
             return None
         m = _ARRAY_OF.match(t)
         if m:
@@ -270,7 +285,7 @@ class _Checker:
             if node.form != kind:
                 return f"is not a {kind}"
             for item in node.items:
-                why = self.type_problem(item, m.group(2))
+                why = self.type_problem(item, m.group(2), types)
                 if why is not None:
                     return f"has an item that {why}"
             return None
@@ -278,19 +293,23 @@ class _Checker:
             if node.form != "simple":
                 return f"is not a simple {raw} value"
             pattern = S.SIMPLE_TYPES[t]
+            if t == "gpscoordinate":
+                pattern = S.GPS_COORDINATE[1 if self.part == 1 else 2]
             if pattern is not None and not _compiled(pattern).fullmatch(node.text):
                 return f"{node.text!r} is not a valid {raw}"
             return None
-        struct = self.structs.get(t)
+        struct = types.get(t)
         if struct is None:
             return f"has value type {raw!r}, which is not defined"
+        if not struct[1]:
+            return None if node.form == "simple" else f"is not a simple {raw} value"
         if node.form != "struct":
             return f"is not a {raw} structure"
         ns, fields = struct
         for uri, name, _prefix, value in node.fields:
             if uri != ns or name not in fields:
                 return f"has field {name!r} ({uri}), which a {raw} does not have"
-            why = self.type_problem(value, fields[name])
+            why = self.type_problem(value, fields[name], types)
             if why is not None:
                 return f"field {name} {why}"
         return None
@@ -329,6 +348,15 @@ class _Checker:
         return found
 
     def read_extensions(self, container: Node, prefix: str | None) -> None:
+        """Check the extension schemas and record what they declare, as veraPDF reads them.
+
+        Each schema with a namespace and a property array declares value types for its own properties
+        only: those properties may use the predefined types, the types the same schema declares (and,
+        in a packet other than the catalog's, the types the catalog's schema of that namespace
+        declares), and no others. A property whose type is not known there is not declared. A later
+        schema of the same namespace replaces an earlier one. A schema that declares no properties
+        has only the basic simple types for its fields.
+        """
         where = "XMP pdfaExtension:schemas"
         if container.form != "Bag" or prefix != "pdfaExtension":
             self.report(
@@ -337,65 +365,86 @@ class _Checker:
                 "the extension schema container must be a Bag with prefix pdfaExtension "
                 f"(found a {container.form} with prefix {prefix!r})",
             )
-        schemas = container.items if container.form in ("Bag", "Seq", "Alt") else []
-        property_checks: list[tuple[str, dict[str, Node]]] = []
-        field_checks: list[tuple[str, dict[str, Node]]] = []
-        # Declare every value type first: a property may use a type declared by a later schema
+        schemas = container.items if container.form in _ARRAY_FORMS else []
+        # (namespace, where, property descriptions, field descriptions) of each schema
+        read: list[
+            tuple[str | None, list[tuple[str, dict[str, Node]]], list[tuple[str, dict[str, Node]]]]
+        ] = []
         for i, schema_node in enumerate(schemas, start=1):
             swhere = f"{where} schema {i}"
             fields = self.ext_struct(schema_node, "schema", swhere)
             ns_node = fields.get("namespaceURI")
             ns = ns_node.text.strip() if ns_node is not None and ns_node.form == "simple" else None
-            types = fields.get("valueType")
-            for j, type_node in enumerate(
-                types.items if types is not None and types.form == "Seq" else [], 1
-            ):
+            own: Types = {}
+            field_checks: list[tuple[str, dict[str, Node]]] = []
+            for j, type_node in enumerate(_array_items(fields.get("valueType")), 1):
                 twhere = f"{swhere} valueType {j}"
                 tfields = self.ext_struct(type_node, "type", twhere)
-                name = tfields.get("type")
-                tns = tfields.get("namespaceURI")
+                name, tns = tfields.get("type"), tfields.get("namespaceURI")
                 declared: dict[str, str] = {}
-                flist = tfields.get("field")
-                for k, field_node in enumerate(
-                    flist.items if flist is not None and flist.form == "Seq" else [], 1
-                ):
+                for k, field_node in enumerate(_array_items(tfields.get("field")), 1):
                     fwhere = f"{twhere} field {k}"
                     ffields = self.ext_struct(field_node, "field", fwhere)
                     fname, ftype = ffields.get("name"), ffields.get("valueType")
                     if fname is not None and ftype is not None and fname.form == ftype.form == "simple":
                         declared[fname.text.strip()] = ftype.text.strip()
                     field_checks.append((fwhere, ffields))
-                if name is not None and tns is not None and name.form == tns.form == "simple":
-                    self.structs[" ".join(name.text.split()).lower()] = (tns.text.strip(), declared)
-            props = fields.get("property")
-            for j, prop_node in enumerate(
-                props.items if props is not None and props.form == "Seq" else [], 1
-            ):
-                pwhere = f"{swhere} property {j}"
-                pfields = self.ext_struct(prop_node, "property", pwhere)
-                property_checks.append((pwhere, pfields))
+                if name is None or name.form != "simple":
+                    continue
+                if not declared:
+                    own[simplified_type(name.text)] = ("", {})  # a type without fields is Text
+                elif tns is not None and tns.form == "simple":
+                    own[simplified_type(name.text)] = (tns.text.strip(), declared)
+            property_checks = [
+                (f"{swhere} property {j}", self.ext_struct(prop_node, "property", f"{swhere} property {j}"))
+                for j, prop_node in enumerate(_array_items(fields.get("property")), 1)
+            ]
+            read.append((ns, property_checks, field_checks))
+            prop_array = fields.get("property")
+            if ns is None or prop_array is None or prop_array.form not in _ARRAY_FORMS:
+                continue
+            types = {**self.main_types.get(ns, self.predefined), **own}
+            props: dict[str, str] = {}
+            for _pwhere, pfields in property_checks:
                 pname, ptype = pfields.get("name"), pfields.get("valueType")
-                if ns and pname is not None and ptype is not None and pname.form == ptype.form == "simple":
-                    self.declared.setdefault(ns, {})[pname.text.strip()] = ptype.text.strip()
-        for pwhere, pfields in property_checks:
-            ptype = pfields.get("valueType")
-            if ptype is not None and ptype.form == "simple" and not self.type_defined(ptype.text):
-                self.report("property.valueType", pwhere, f"value type {ptype.text!r} is not defined")
-            category = pfields.get("category")
-            if (
-                category is not None
-                and category.form == "simple"
-                and category.text not in ("internal", "external")
-            ):
-                self.report(
-                    "property.category", pwhere, f"category {category.text!r} is not internal or external"
-                )
-        for fwhere, ffields in field_checks:
-            ftype = ffields.get("valueType")
-            if ftype is not None and ftype.form == "simple" and not self.type_defined(ftype.text):
-                self.report("field.valueType", fwhere, f"value type {ftype.text!r} is not defined")
+                if pname is None or ptype is None or pname.form != "simple" or ptype.form != "simple":
+                    continue
+                if self.type_defined(ptype.text, types):
+                    props.setdefault(pname.text.strip(), ptype.text.strip())
+            self.types[ns] = types
+            self.declared[ns] = props
+        for ns, property_checks, field_checks in read:
+            known = self.types.get(ns) if ns is not None else None
+            for pwhere, pfields in property_checks:
+                ptype = pfields.get("valueType")
+                if ptype is not None and ptype.form == "simple" and not self.type_defined(ptype.text, known):
+                    self.report("property.valueType", pwhere, f"value type {ptype.text!r} is not defined")
+                category = pfields.get("category")
+                if (
+                    category is not None
+                    and category.form == "simple"
+                    and category.text not in ("internal", "external")
+                ):
+                    self.report(
+                        "property.category", pwhere, f"category {category.text!r} is not internal or external"
+                    )
+            for fwhere, ffields in field_checks:
+                ftype = ffields.get("valueType")
+                if ftype is not None and ftype.form == "simple" and not self.type_defined(ftype.text, known):
+                    self.report("field.valueType", fwhere, f"value type {ftype.text!r} is not defined")
 
     # -- the packet --------------------------------------------------------------------------------
+
+    def lookup(self, uri: str, name: str) -> tuple[str, Types] | None:
+        """The type of property *name* of namespace *uri* and the types it may use, or None if it is
+        neither declared nor predefined. A declaration comes first, even of a predefined property:
+        this packet's, then (for a packet other than the catalog's) the catalog's."""
+        for declared, types in ((self.declared, self.types), (self.main_declared, self.main_types)):
+            value_type = declared.get(uri, {}).get(name)
+            if value_type is not None:
+                return value_type, types[uri]
+        value_type = self.properties.get(uri, {}).get(name)
+        return (value_type, self.predefined) if value_type is not None else None
 
     def check(self, props: list[tuple[str, str, str | None, Node]]) -> None:
         for uri, name, prefix, node in props:
@@ -405,15 +454,16 @@ class _Checker:
             label = f"{prefix or uri}:{name}"
             if uri == S.PDFA_EXTENSION and name == "schemas":
                 continue
-            value_type = self.properties.get(uri, {}).get(name) or self.declared.get(uri, {}).get(name)
-            if value_type is None:
+            found = self.lookup(uri, name)
+            if found is None:
                 self.report(
                     "undeclared",
                     f"XMP {label}",
                     f"XMP property {label} is neither predefined nor declared by an extension schema",
                 )
                 continue
-            why = self.type_problem(node, value_type)
+            value_type, types = found
+            why = self.type_problem(node, value_type, types)
             if why is not None:
                 self.report("type", f"XMP {label}", f"XMP property {label} {why} (expected {value_type})")
 
@@ -527,7 +577,7 @@ def check_xmp(raw: bytes, part: int, conformances: frozenset[str]) -> XmpVerdict
         part=part_value,
         conformance=conformance,
         declared=checker.declared,
-        structs=checker.structs,
+        types=checker.types,
         every_description_about=all(
             d.get(_RDF_ABOUT) is not None for d in _elements(rdf) if d.tag == f"{{{RDF}}}Description"
         ),
@@ -623,10 +673,7 @@ def check_object_xmp(raw: bytes, part: int, main: XmpVerdict, where: str) -> lis
             problems.append(
                 XmpProblem(rule("syntax"), where, f"rdf:RDF holds {child.tag}, not rdf:Description")
             )
-    checker = _Checker(part)
-    for uri, props in main.declared.items():
-        checker.declared.setdefault(uri, {}).update(props)
-    checker.structs.update(main.structs)
+    checker = _Checker(part, main)
     checker.check(top_level_properties(rdf))
     problems.extend(XmpProblem(p.clause, f"{where} {p.where}", p.message) for p in checker.problems)
     return problems

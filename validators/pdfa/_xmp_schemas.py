@@ -5,8 +5,21 @@ those of XMP 2005, which add a few schemas (Dynamic Media, Camera Raw, EXIF auxi
 Anything else must be declared in the packet through a PDF/A extension schema (`validators.pdfa._xmp`).
 
 Value types are written as in the XMP specification and in extension schemas: ``Text``, ``Integer``,
-``Bag ProperName``, ``Lang Alt``, a structure type name (``ResourceRef``), or ``Choice:<regex>`` for a
-closed choice, whose value must match the expression.
+``Bag ProperName``, ``Lang Alt``, or a structure type name (``ResourceRef``). ``Any`` (a field of
+a Dynamic Media marker) admits every value.
+
+A closed choice (the EXIF and TIFF enumerations, ``xmpDM:videoPixelDepth``, ``crs:WhiteBalance``, the
+``mode`` of a colorant, ...) is read as its base type, ``Integer`` or ``Text``: veraPDF checks the value
+type of these properties, not the value, so ``tiff:Compression`` 5 is an Integer like any other. The
+same holds for ``tiff:YCbCrSubSampling`` and ``exif:ComponentsConfiguration`` (Seq Integer) and for
+the points of ``crs:ToneCurve`` (Seq Text).
+
+PDF/A-1 and PDF/A-2 differ in: ``pdfaid:corr``, ``xmp:Label``, ``xmp:Rating`` (Real), the
+``xmpTPg`` fonts, colorants and plate names, and the Dynamic Media, Camera Raw and EXIF auxiliary
+schemas (XMP 2005 only); ``photoshop:SupplementalCategories`` (Text in 2004, Bag Text in 2005);
+``exif:MakerNote`` (2004 only); ``exif:GPSMeasureMode`` (Integer in 2004, Text in 2005); the
+``GPSCoordinate`` syntax (`GPS_COORDINATE`); and the structure types of XMP 2005 (Colorant, Font and
+the Dynamic Media ones).
 """
 
 from __future__ import annotations
@@ -53,7 +66,10 @@ def _table(spec: str) -> dict[str, str]:
     return out
 
 
-# Simple value types and what their text must look like (None: any text)
+# Simple value types and what their text must look like (None: any text). A Rational, a Locale, a URI
+# or URL and the name types are any text, as veraPDF reads them. A Date is what XMP's ISO 8601 reader
+# takes: each part one digit or more, an hour without minutes, the time zone optional, and the empty
+# string (a date with no parts).
 SIMPLE_TYPES: MappingProxyType[str, str | None] = MappingProxyType(
     {
         "text": None,
@@ -64,17 +80,28 @@ SIMPLE_TYPES: MappingProxyType[str, str | None] = MappingProxyType(
         "locale": None,
         "uri": None,
         "url": None,
+        "rational": None,
         "boolean": r"True|False",
-        "integer": r"[+-]?\d+",
-        "real": r"[+-]?(?:\d+\.?\d*|\.\d+)",
-        "date": (r"\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?"),
+        "integer": r"[+-]?[0-9]+",
+        "real": r"[+-]?(?:[0-9]+\.?[0-9]*|[0-9]*\.?[0-9]+)",
+        "date": (
+            r"(?:-?[0-9]+(?:-[0-9]+(?:-[0-9]+(?:T[0-9]+(?::[0-9]+(?::[0-9]+(?:\.[0-9]+)?)?)?"
+            r"(?:Z|[+-][0-9]+(?::[0-9]+)?)?)?)?)?)?"
+        ),
         "mimetype": r"[-\w+.]+/[-\w+.]+",
-        "rational": r"[+-]?\d+/[+-]?\d+",
-        "gpscoordinate": r"\d{1,3},\d{1,2}(?:,\d{1,2}|\.\d+)[NSEW]",
+        "gpscoordinate": None,
     }
 )
 
-# Structure types: namespace of their fields, and each field's type. "Choice:" types are closed choices.
+# "DDD,MM,SSk" or "DDD,MM.mmk": XMP 2004 wants two digits everywhere, XMP 2005 allows one to three
+GPS_COORDINATE = MappingProxyType(
+    {
+        1: r"[0-9]{2},[0-9]{2}[,.][0-9]{2}[NSEW]",
+        2: r"[0-9]{1,3},[0-9]{1,2}(?:,[0-9]{1,2}|\.[0-9]+)[NSEW]",
+    }
+)
+
+# Structure types: namespace of their fields, and each field's type
 _STRUCTS_COMMON: dict[str, tuple[str, dict[str, str]]] = {
     "dimensions": (
         ST_DIM,
@@ -93,7 +120,7 @@ unit: Text
 height: Integer
 width: Integer
 image: Text
-format: Choice:JPEG
+format: Text
 """
         ),
     ),
@@ -152,8 +179,8 @@ url: URL
         _table(
             r"""
 Fired: Boolean
-Return: Choice:[023]
-Mode: Choice:[0-3]
+Return: Text
+Mode: Text
 Function: Boolean
 RedEyeMode: Boolean
 """
@@ -198,8 +225,8 @@ _STRUCTS_2 = {
         _table(
             r"""
 swatchName: Text
-mode: Choice:CMYK|RGB|LAB
-type: Choice:PROCESS|SPOT
+mode: Text
+type: Text
 cyan: Real
 magenta: Real
 yellow: Real
@@ -242,13 +269,13 @@ riseInTimeDuration: Time
         XMP_DM,
         _table(
             r"""
-startTime: Time
-duration: Time
+startTime: Any
+duration: Any
 comment: Text
 name: Text
 location: URI
 target: Text
-type: Choice:Chapter|Cue|Beat|Track|Index
+type: Text
 """
         ),
     ),
@@ -265,15 +292,15 @@ webStatement: URI
 """
         ),
     ),
-    "projectlink": (XMP_DM, _table("path: URI\ntype: Choice:movie|still|audio|custom")),
-    "resamplestretch": (XMP_DM, _table("quality: Choice:High|Medium|Low")),
+    "projectlink": (XMP_DM, _table("path: URI\ntype: Text")),
+    "resamplestretch": (XMP_DM, _table("quality: Text")),
     "time": (XMP_DM, _table("value: Integer\nscale: Rational")),
     "timecode": (
         XMP_DM,
         _table(
             r"""
 timeValue: Text
-timeFormat: Choice:(?:24|25|2997Drop|2997NonDrop|30|50|5994Drop|5994NonDrop|60|23976)Timecode
+timeFormat: Text
 """
         ),
     ),
@@ -283,7 +310,7 @@ timeFormat: Choice:(?:24|25|2997Drop|2997NonDrop|30|50|5994Drop|5994NonDrop|60|2
             r"""
 frameSize: Real
 frameOverlappingPercentage: Real
-quality: Choice:High|Medium|Low
+quality: Text
 """
         ),
     ),
@@ -321,7 +348,7 @@ type: Bag Text
     ),
     XMP: _table(
         r"""
-Advisory: Bag XPath
+Advisory: Bag Text
 BaseURL: URL
 CreateDate: Date
 CreatorTool: AgentName
@@ -407,13 +434,13 @@ Model: ProperName
 Software: AgentName
 Artist: ProperName
 Copyright: Lang Alt
-Compression: Choice:[16]
-PhotometricInterpretation: Choice:[26]
-Orientation: Choice:[1-8]
-PlanarConfiguration: Choice:[12]
-YCbCrPositioning: Choice:[12]
-ResolutionUnit: Choice:[23]
-YCbCrSubSampling: SeqChoice:2 1|2 2
+Compression: Integer
+PhotometricInterpretation: Integer
+Orientation: Integer
+PlanarConfiguration: Integer
+YCbCrPositioning: Integer
+ResolutionUnit: Integer
+YCbCrSubSampling: Seq Integer
 """
     ),
     EXIF: _table(
@@ -467,30 +494,30 @@ GPSDestBearing: Rational
 GPSDestDistance: Rational
 GPSProcessingMethod: Text
 GPSAreaInformation: Text
-ExposureProgram: Choice:[0-8]
-MeteringMode: Choice:[0-6]|255
-FocalPlaneResolutionUnit: Choice:[23]
-SensingMethod: Choice:[1-8]
-FileSource: Choice:3
-SceneType: Choice:1
-CustomRendered: Choice:[01]
-ExposureMode: Choice:[0-2]
-WhiteBalance: Choice:[01]
-SceneCaptureType: Choice:[0-3]
-GainControl: Choice:[0-4]
-Contrast: Choice:[0-2]
-Saturation: Choice:[0-2]
-Sharpness: Choice:[0-2]
-SubjectDistanceRange: Choice:[0-3]
-GPSAltitudeRef: Choice:[01]
-GPSStatus: Choice:[AV]
-GPSSpeedRef: Choice:[KMN]
-GPSTrackRef: Choice:[TM]
-GPSImgDirectionRef: Choice:[TM]
-GPSDestBearingRef: Choice:[TM]
-GPSDestDistanceRef: Choice:[KMN]
-GPSDifferential: Choice:[01]
-ComponentsConfiguration: SeqChoice:4 5 6 0|1 2 3 0
+ExposureProgram: Integer
+MeteringMode: Integer
+FocalPlaneResolutionUnit: Integer
+SensingMethod: Integer
+FileSource: Integer
+SceneType: Integer
+CustomRendered: Integer
+ExposureMode: Integer
+WhiteBalance: Integer
+SceneCaptureType: Integer
+GainControl: Integer
+Contrast: Integer
+Saturation: Integer
+Sharpness: Integer
+SubjectDistanceRange: Integer
+GPSAltitudeRef: Integer
+GPSStatus: Text
+GPSSpeedRef: Text
+GPSTrackRef: Text
+GPSImgDirectionRef: Text
+GPSDestBearingRef: Text
+GPSDestDistanceRef: Text
+GPSDifferential: Integer
+ComponentsConfiguration: Seq Integer
 """
     ),
 }
@@ -501,11 +528,11 @@ _PART1_EXTRA: dict[str, dict[str, str]] = {
     EXIF: _table(
         r"""
 MakerNote: Text
-ExifVersion: Choice:0210
-FlashpixVersion: Choice:0100
-ColorSpace: Choice:1|65535|-32768|-32786
-LightSource: Choice:[0-3]|1[7-9]|2[0-2]|255
-GPSMeasureMode: Choice:[23]
+ExifVersion: Text
+FlashpixVersion: Text
+ColorSpace: Integer
+LightSource: Integer
+GPSMeasureMode: Integer
 """
     ),
 }
@@ -513,7 +540,7 @@ GPSMeasureMode: Choice:[23]
 # XMP 2005, as ISO 19005-2 and -3 read it
 _PART2_EXTRA: dict[str, dict[str, str]] = {
     PDFAID: _table("corr: Text"),
-    XMP: _table("Label: Text\nRating: Integer"),
+    XMP: _table("Label: Text\nRating: Real"),
     XMP_TPG: _table(
         r"""
 Fonts: Bag Font
@@ -527,8 +554,8 @@ PlateNames: Seq Text
 ExifVersion: Text
 FlashpixVersion: Text
 GPSMeasureMode: Text
-ColorSpace: Choice:1|65535
-LightSource: Choice:[0-4]|9|1[0-5]|1[7-9]|2[0-4]|255
+ColorSpace: Integer
+LightSource: Integer
 """
     ),
     EXIF_AUX: _table("Lens: Text\nSerialNumber: Text"),
@@ -538,17 +565,17 @@ projectRef: ProjectLink
 videoFrameRate: Text
 videoFrameSize: Dimensions
 videoPixelAspectRatio: Rational
-videoPixelDepth: Choice:8Int|16Int|32Int|32Float
-videoColorSpace: Choice:sRGB|CCIR-601|CCIR-709
-videoAlphaMode: Choice:straight|pre-multiplied
+videoPixelDepth: Text
+videoColorSpace: Text
+videoAlphaMode: Text
 videoAlphaPremultipleColor: Colorant
 videoAlphaUnityIsTransparent: Boolean
 videoCompressor: Text
-videoFieldOrder: Choice:Upper|Lower|Progressive
-pullDown: Choice:(?:WSSWW|SSWWW|SWWWS|WWWSS|WWSSW)(?:_24p)?
+videoFieldOrder: Text
+pullDown: Text
 audioSampleRate: Integer
-audioSampleType: Choice:8Int|16Int|32Int|32Float
-audioChannelType: Choice:Mono|Stereo|5\.1|7\.1
+audioSampleType: Text
+audioChannelType: Text
 audioCompressor: Text
 speakerPlacement: Text
 fileDataRate: Rational
@@ -584,13 +611,13 @@ outCue: Time
 relativeTimestamp: Time
 loop: Boolean
 numberOfBeats: Real
-key: Choice:[ACDFG]#?|[BE]
-stretchMode: Choice:Fixed length|Time-Scale|Resample|Beat Splice|Hybrid
+key: Text
+stretchMode: Text
 timeScaleParams: timeScaleStretch
 resampleParams: resampleStretch
 beatSpliceParams: beatSpliceStretch
-timeSignature: Choice:[2-57]/4|[69]/8|12/8|other
-scaleType: Choice:Major|Minor|Both|Neither
+timeSignature: Text
+scaleType: Text
 """
     ),
     CAMERA_RAW: _table(
@@ -634,8 +661,8 @@ ToneCurveName: Text
 Version: Text
 VignetteAmount: Integer
 VignetteMidpoint: Integer
-WhiteBalance: Choice:As Shot|Auto|Daylight|Cloudy|Shade|Tungsten|Fluorescent|Flash|Custom
-ToneCurve: SeqPattern:\([+-]?\d+, [+-]?\d+\)
+WhiteBalance: Text
+ToneCurve: Seq Text
 """
     ),
 }
