@@ -402,6 +402,19 @@ def test_page_metadata_uses_the_catalog_declarations(
     assert _rules(report) == rules, [f.to_dict() for f in report.findings]
 
 
+def test_page_metadata_properties_are_not_read_in_pdfa1(tmp_path: Path, pdfa1b: bytes) -> None:
+    # veraPDF reads the properties of the catalog's packet alone in PDF/A-1: an undeclared one in a
+    # page's packet is no fault there (it is in PDF/A-2, above)
+    with pikepdf.open(io.BytesIO(pdfa1b)) as pdf:
+        page = pdf.pages[0].obj
+        xmp = _PAGE_XMP.format(name="box").encode()
+        page.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    report = _check(tmp_path, buf.getvalue(), "1b")
+    assert report.passed, [f.to_dict() for f in report.findings]
+
+
 @pytest.mark.parametrize(("about", "passes"), [('rdf:about="uuid:1234"', True), ("", False)])
 def test_descriptions_about_different_resources(
     tmp_path: Path, pdfa2b: bytes, about: str, passes: bool

@@ -625,8 +625,9 @@ def check_object_xmp(raw: bytes, part: int, main: XmpVerdict, where: str) -> lis
     """Check the XMP packet of a metadata stream other than the catalog's (a page's, an image's).
 
     Every metadata stream must be a well-formed packet (ISO 19005-1 6.7.5, 6.7.9; ISO 19005-2/3
-    6.6.2.1) whose properties are predefined, or declared by an extension schema in the document's
-    main packet or in this one (ISO 19005-2/3 6.6.2.3.1), and of their declared types.
+    6.6.2.1); in PDF/A-2 and PDF/A-3 its properties must be predefined, or declared by an extension
+    schema in the document's main packet or in this one (6.6.2.3.1), and of their declared types.
+    veraPDF reads the properties of no packet but the catalog's in PDF/A-1, and neither does this.
 
     Args:
         raw: The stream's data.
@@ -673,6 +674,8 @@ def check_object_xmp(raw: bytes, part: int, main: XmpVerdict, where: str) -> lis
             problems.append(
                 XmpProblem(rule("syntax"), where, f"rdf:RDF holds {child.tag}, not rdf:Description")
             )
+    if part == 1:
+        return problems
     checker = _Checker(part, main)
     checker.check(top_level_properties(rdf))
     problems.extend(XmpProblem(p.clause, f"{where} {p.where}", p.message) for p in checker.problems)
