@@ -21,7 +21,7 @@ import logging
 
 import pikepdf
 
-from validators.pdfa._problem import Problem
+from validators.pdfa._problem import Problem, dictionaries_with
 from validators.pdfa._shading import function_problem
 
 log = logging.getLogger(__name__)
@@ -40,30 +40,7 @@ HalftoneProblem = Problem
 
 def _graphics_states(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str]]:
     """Every dictionary of *pdf* holding /HT (a key of graphics states only), with where it is."""
-    found: list[tuple[pikepdf.Dictionary, str]] = []
-
-    def visit(obj: object, where: str, depth: int) -> None:
-        if depth > _MAX_DEPTH:
-            return
-        if isinstance(obj, pikepdf.Dictionary):
-            if "/HT" in obj:
-                found.append((obj, where))
-            children = list(obj.values())
-        elif isinstance(obj, pikepdf.Stream):
-            # A stream's dictionary holds direct resources (a Form XObject's, a Type 3 font's)
-            children = list(obj.stream_dict.values())
-        elif isinstance(obj, pikepdf.Array):
-            children = list(obj)
-        else:
-            return
-        for child in children:
-            if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
-                visit(child, where, depth + 1)
-
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
-            visit(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}", 0)
-    return found
+    return dictionaries_with(pdf, "/HT", _MAX_DEPTH)
 
 
 def _halftone(

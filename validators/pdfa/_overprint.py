@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import pikepdf
 
-from validators.pdfa._problem import Problem
+from validators.pdfa._problem import Problem, dictionaries_with
 
 log = logging.getLogger(__name__)
 
@@ -379,29 +379,9 @@ def neutralise(pdf: pikepdf.Pdf) -> int:
     dictionary holding it, indirect or written in place in another, is one.
     """
     changed = 0
-
-    def visit(obj: object, depth: int) -> None:
-        nonlocal changed
-        if depth > _MAX_DEPTH:
-            return
-        if isinstance(obj, pikepdf.Dictionary):
-            value = obj.get("/OPM")
-            if value is not None and (isinstance(value, bool) or value != 0):
-                obj["/OPM"] = 0
-                changed += 1
-            children = list(obj.values())
-        elif isinstance(obj, pikepdf.Stream):
-            # A stream's dictionary holds direct resources (a Form XObject's, a Type 3 font's)
-            children = list(obj.stream_dict.values())
-        elif isinstance(obj, pikepdf.Array):
-            children = list(obj)
-        else:
-            return
-        for child in children:
-            if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
-                visit(child, depth + 1)
-
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream):
-            visit(obj, 0)
+    for state, _where in dictionaries_with(pdf, "/OPM", _MAX_DEPTH):
+        value = state.get("/OPM")
+        if isinstance(value, bool) or value != 0:
+            state["/OPM"] = 0
+            changed += 1
     return changed
