@@ -184,3 +184,64 @@ def test_schema_cache_is_bounded_by_count_and_by_characters() -> None:
     cache.put(("2b", "Page", "x" * 20), ())  # 20 characters: only one other entry fits beside it
     assert len(cache._entries) == 2 and cache._chars <= 23
     assert cache.get(("2b", "Page", "x" * 20)) == ()
+
+
+# --- prepare ---------------------------------------------------------------------------------------------
+
+_PREPARE = """
+import gc, json, sys
+import validators.pdfa as v
+from validators.pdfa import _prepare
+
+def verdict(path, flavour):
+    r = v.validate_pdfa(path, flavour)
+    return [r.passed, sorted((f.rule, f.where, f.message) for f in r.findings)]
+
+def _write():
+    path = paths[0] + ".prepared.pdf"
+    open(path, "wb").write(_prepare._document("2b"))
+    return path
+
+paths = sys.argv[1:]
+before = [verdict(p, "2b") for p in paths]
+loaded_before = "fontTools.ttLib.tables._g_l_y_f" in sys.modules
+v.prepare()
+frozen = gc.get_freeze_count()
+v.prepare()  # a second call does nothing
+after = [verdict(p, "2b") for p in paths]
+print(json.dumps({
+    "same": before == after,
+    "loaded_before": loaded_before,
+    "loaded": all(m in sys.modules for m in (
+        "fontTools.ttLib.tables._g_l_y_f", "fontTools.ttLib.tables._h_m_t_x", "fontTools.cffLib")),
+    "frozen": frozen,
+    "frozen_again": gc.get_freeze_count(),
+    "prepared": sorted({f.message for f in v.validate_pdfa(_write(), "2b").findings}),
+}))
+"""
+
+
+def test_prepare_readies_the_process_and_changes_no_verdict(tmp_path: Path, pdfa2b: bytes) -> None:
+    import json
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.pdf"
+    good.write_bytes(pdfa2b)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(pdfa2b.replace(b"%PDF-", b"%PDF-9", 1))
+    done = subprocess.run(
+        [sys.executable, "-c", _PREPARE, str(good), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    result = json.loads(done.stdout)
+    assert result["same"]
+    assert not result["loaded_before"]  # else this test shows nothing about what prepare loads
+    assert result["loaded"]
+    assert result["frozen"] > 0 and result["frozen_again"] == result["frozen"]
+    # The generated document's TrueType and CFF programs are read without a refusal
+    assert result["prepared"] == ["Type 1 font has no /FontDescriptor, so it is not embedded"]

@@ -28,7 +28,7 @@ import pikepdf
 
 from validators._report import Finding, FindingKind, ValidationReport
 from validators.odf import ODF_MEDIA_TYPE_PREFIX, validate_odf
-from validators.pdfa import Flavour, claimed_flavour, validate_pdfa
+from validators.pdfa import Flavour, claimed_flavour, prepare, validate_pdfa
 
 log = logging.getLogger(__name__)
 
@@ -368,7 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     job = (args.flavour, args.odf_schema, args.extended)
     try:
         if workers == 1:
-            for path in _files(args.paths, args.recursive):
+            for n, path in enumerate(_files(args.paths, args.recursive)):
+                if n == 1:
+                    prepare()  # a run of more than one file: ready the process as a worker is readied
                 run.emit(_check(path, *job))
         else:
             _run_pool(run, _files(args.paths, args.recursive), job, workers)
@@ -387,11 +389,16 @@ def main(argv: list[str] | None = None) -> int:
     return run.exit_code()
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # Each worker is readied for a long run (validators.pdfa.prepare) before its first file
+    return ProcessPoolExecutor(max_workers=workers, initializer=prepare)
+
+
 def _run_pool(run: _Run, files: Iterator[str], job: tuple[str, str | None, bool], workers: int) -> None:
     # At most a few tasks per worker are queued: the file walk stays lazy and memory stays flat however
     # large the tree, while each worker always has its next file ready.
     limit = workers * 4
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = _pool(workers)
     pending: dict[Future[dict[str, Any]], str] = {}
     try:
         exhausted = False
@@ -420,7 +427,7 @@ def _run_pool(run: _Run, files: Iterator[str], job: tuple[str, str | None, bool]
                     run.emit(_crash(path))
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers)
+                pool = _pool(workers)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

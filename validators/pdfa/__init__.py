@@ -77,6 +77,7 @@ from validators.pdfa import (
     _optional_content,
     _output_intents,
     _patterns,
+    _prepare,
     _shading,
     _signatures,
     _syntax,
@@ -93,7 +94,7 @@ log = logging.getLogger(__name__)
 _accel.install()
 _thread_warnings.install()
 
-__all__ = ["Flavour", "claimed_flavour", "validate_pdfa"]
+__all__ = ["Flavour", "claimed_flavour", "prepare", "validate_pdfa"]
 
 
 class Flavour(StrEnum):
@@ -813,6 +814,17 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
     if report.passed:
         log.debug("PDF/A-%s approved: %s", fl.value, path)
     return report
+
+
+def prepare(*, freeze: bool = True) -> None:
+    """Ready this process for a long run of checks; call it once, before the first file.
+
+    Checks one small generated document per flavour, so that loading each flavour's schemas and the
+    font readers is not charged to the first real files, and then (with *freeze*) moves every object
+    then alive out of the garbage collector's full collections (`gc.freeze`). `qujat validate` calls it
+    in each worker. Calling it again does nothing; not calling it changes no verdict.
+    """
+    _prepare.prepare(validate_pdfa, tuple(f.value for f in Flavour), freeze=freeze)
 
 
 def _early_faults(data: bytes, fl: Flavour) -> tuple[_xmp.XmpVerdict | None, list[_fonts.FontProblem]] | None:

@@ -389,8 +389,31 @@ def _install_decrypt() -> bool:
     return True
 
 
+def _install_type1_reader() -> bool:
+    try:
+        from fontTools.misc import psLib
+        from pikepdf.pdfa import _fontprogram
+
+        from validators.pdfa import _type1_reader
+    except ImportError:
+        return False
+    base = getattr(_fontprogram, "_BoundedPSInterpreter", None)
+    if not isinstance(base, type) or not issubclass(base, psLib.PSInterpreter):
+        return False
+    if issubclass(base, _type1_reader.Type1Interpreter):
+        return False
+    if list(inspect.signature(psLib.PSInterpreter.handle_object).parameters) != ["self", "object"]:
+        log.debug("fontTools' interpreter is not the one expected; Type 1 programs are read token by token")
+        return False
+    if not _type1_reader.agrees(base):
+        log.debug("Type 1 entry runs do not read the sample as pikepdf does; left alone")
+        return False
+    setattr(_fontprogram, "_BoundedPSInterpreter", _type1_reader.make_interpreter(base))  # noqa: B010
+    return True
+
+
 def install() -> None:
-    """Apply both drop-ins (idempotent)."""
+    """Apply the drop-ins (idempotent)."""
     global _installed
     with _lock:
         if _installed:
@@ -401,12 +424,14 @@ def install() -> None:
         fonts = _install_program_cache()
         lazy = _install_lazy_charstrings()
         decrypt = _install_decrypt()
+        type1 = _install_type1_reader()
         log.debug(
             "pikepdf.pdfa speed-ups: schema cache %s, reference cache %s, font program cache %s, "
-            "lazy Type 1 glyphs %s, Type 1 decryption %s",
+            "lazy Type 1 glyphs %s, Type 1 decryption %s, Type 1 entry runs %s",
             cached,
             lookups,
             fonts,
             lazy,
             decrypt,
+            type1,
         )

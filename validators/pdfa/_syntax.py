@@ -46,6 +46,10 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _COMMENT = re.compile(rb"%[^\r\n]*")
+# A run of plain numbers (each a whole regular token), as in a long /W or /Widths array
+# (the look-ahead keeps a number from ending before a byte of the same token; every number byte is one)
+_NUMBER_RUN = re.compile(rb"(?:[\x00\t\n\x0c\r ]*[0-9+\-.]+(?![^\x00\t\n\x0c\r ()<>\[\]{}/%]))+")
+_NUMBER = re.compile(rb"[0-9+\-.]+")
 _LOOSE_XREF_ENTRY = re.compile(rb"[\x00\t\x0c ]*(\d+)[\x00\t\x0c ]+(\d+)[\x00\t\x0c ]+([nf])[ \r\n]*")
 _LITERAL_STOP = re.compile(rb"[()\\]")
 _HEX_WS = re.compile(rb"[\x00\t\n\x0c\r ]")
@@ -187,6 +191,17 @@ class _Scanner:
         key: bytes | None = None
         tokens = 0
         while pos < n:
+            if depth >= 2 or (depth and result is None):
+                # Inside an array: a run of numbers is only collected (or, outside a dictionary, passed)
+                run = _NUMBER_RUN.match(data, pos)
+                if run is not None:
+                    numbers = _NUMBER.findall(run.group())
+                    if tokens + len(numbers) <= _MAX_TOKENS_PER_OBJECT:
+                        tokens += len(numbers)
+                        if result is not None and key is not None:
+                            result.keys[key].extend(numbers)
+                        pos = run.end()
+                        continue
             m = _TOKEN.match(data, pos)
             if m is None:  # pragma: no cover - the pattern matches any byte
                 break
