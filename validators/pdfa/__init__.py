@@ -37,7 +37,8 @@ One verdict is made from:
 `_thread_warnings` makes pikepdf's parse checks record only their own thread's warnings (a warning
 from another thread is no parse problem of this file). `_accel` makes pikepdf.pdfa faster without
 changing its answers (role-schema results remembered per
-encoding, parsed font programs per thread, Type 1 decryption in one loop).
+encoding, parsed font programs per thread, Type 1 decryption in one loop, Type 1 glyph entries read a
+run at a time). `prepare` readies a process for a long run of checks (`_prepare`).
 
 pikepdf's findings stand, except those a check of ours settles in full: its XMP property, value type
 and conformance findings when `_xmp` could read the packet, its refusal of metadata streams outside

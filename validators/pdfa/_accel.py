@@ -27,8 +27,12 @@ Profiling `validate_pdfa` on PDF/A conformance files puts most of the time in tw
   byte by `fontTools.misc.eexec.decrypt`, which makes two function calls and a bytes object per
   byte. `_decrypt` computes the same cipher-feedback recurrence (Adobe Type 1 Font Format, 7.2)
   in one loop over a bytearray.
+- **Type 1 programs.** pikepdf runs each Type 1 program through fontTools' PostScript interpreter,
+  token by token, though almost all of it is glyph and subroutine entries of one shape.
+  `validators.pdfa._type1_reader` reads a run of such entries at once, where every name they run
+  means what the standard layout means, and makes the very definitions the interpreter would.
 
-`install()` applies all five, once, and only to the code it was written against: the patched function
+`install()` applies all six, once, and only to the code it was written against: the patched function
 must have the signature expected, else it is left alone (and the validator is only slower).
 """
 
