@@ -245,3 +245,26 @@ def test_prepare_readies_the_process_and_changes_no_verdict(tmp_path: Path, pdfa
     assert result["frozen"] > 0 and result["frozen_again"] == result["frozen"]
     # The generated document's TrueType and CFF programs are read without a refusal
     assert result["prepared"] == ["Type 1 font has no /FontDescriptor, so it is not embedded"]
+
+
+def test_prepare_never_fails_its_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    from validators.pdfa import _prepare
+
+    def no_temp(*_a: object, **_k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    checked: list[str] = []
+    monkeypatch.setattr(_prepare, "_done", False)
+    monkeypatch.setattr(_prepare.tempfile, "TemporaryDirectory", no_temp)
+    _prepare.prepare(lambda _p, f: checked.append(f), ("2b",), freeze=False)  # no exception
+    assert checked == []
+
+    monkeypatch.undo()  # the temporary folder works again
+    monkeypatch.setattr(_prepare, "_done", False)
+
+    def broken(_path: Path, flavour: str) -> None:
+        checked.append(flavour)
+        raise RuntimeError("a checker that crashes")
+
+    _prepare.prepare(broken, ("1b", "2b"), freeze=False)  # each flavour tried, none raises
+    assert checked == ["1b", "2b"]

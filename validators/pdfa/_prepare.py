@@ -43,16 +43,21 @@ def prepare(check: Callable[[Path, str], object], flavours: tuple[str, ...], *, 
         if _done:
             return
         _done = True
-        for name in _CODECS:
-            codecs.lookup(name)
-        with tempfile.TemporaryDirectory(prefix="qujat-prepare-") as tmp:
-            for flavour in flavours:
-                try:
-                    path = Path(tmp) / f"prepare-{flavour}.pdf"
-                    path.write_bytes(_document(flavour))
-                    check(path, flavour)
-                except Exception as e:  # noqa: BLE001 - an unready process is only slower on its first files
-                    log.debug("Could not prepare PDF/A-%s checks: %s", flavour, e)
+        # Nothing here may fail the caller (a pool worker that raised here would break the whole pool):
+        # an unready process is only slower on its first files
+        try:
+            for name in _CODECS:
+                codecs.lookup(name)
+            with tempfile.TemporaryDirectory(prefix="qujat-prepare-") as tmp:
+                for flavour in flavours:
+                    try:
+                        path = Path(tmp) / f"prepare-{flavour}.pdf"
+                        path.write_bytes(_document(flavour))
+                        check(path, flavour)
+                    except Exception as e:  # noqa: BLE001
+                        log.debug("Could not prepare PDF/A-%s checks: %s", flavour, e)
+        except Exception as e:  # noqa: BLE001
+            log.debug("Could not prepare PDF/A checks: %s", e)
         if freeze:
             gc.collect()
             gc.freeze()
