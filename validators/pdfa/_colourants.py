@@ -39,7 +39,7 @@ import pikepdf
 
 from validators.pdfa._problem import Problem
 from validators.pdfa._shading import _Checker as _ColourUse
-from validators.pdfa._shading import function_problem, inject_colour_spaces
+from validators.pdfa._shading import function_problem, inject_colour_spaces, space_family
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +73,6 @@ class Occurrences:
     spaces: list[tuple[pikepdf.Array, str]] = field(default_factory=list)
     places: list[tuple[pikepdf.Object, str | int, pikepdf.Array]] = field(default_factory=list)
     complete: bool = True
-
-
-def _family(value: object) -> str | None:
-    if isinstance(value, pikepdf.Array) and len(value) > 0:
-        value = value[0]
-    if not isinstance(value, pikepdf.Name):
-        return None
-    try:
-        return str(value)
-    except UnicodeDecodeError:
-        return None
 
 
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -140,7 +129,7 @@ def find_spaces(pdf: pikepdf.Pdf) -> Occurrences:
         for key, value in items:
             if not isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
                 continue
-            if isinstance(value, pikepdf.Array) and _family(value) in _SPECIAL:
+            if isinstance(value, pikepdf.Array) and space_family(value) in _SPECIAL:
                 found.places.append((obj, key, value))
                 if not value.is_indirect:
                     note(value, where)
@@ -154,7 +143,7 @@ def find_spaces(pdf: pikepdf.Pdf) -> Occurrences:
         if not isinstance(obj, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
             continue
         where = f"obj {obj.objgen[0]} {obj.objgen[1]}"
-        if isinstance(obj, pikepdf.Array) and _family(obj) in _SPECIAL:
+        if isinstance(obj, pikepdf.Array) and space_family(obj) in _SPECIAL:
             note(obj, where)
         visit(obj, where, 0)
     return found
@@ -162,7 +151,7 @@ def find_spaces(pdf: pikepdf.Pdf) -> Occurrences:
 
 def _alternate_components(alternate: object) -> int | None:
     """Components of an alternate space, or None if it is not a device, CIE-based or ICCBased space."""
-    family = _family(alternate)
+    family = space_family(alternate)
     if isinstance(alternate, pikepdf.Name):
         return _DEVICE_COMPONENTS.get(family or "")
     if not isinstance(alternate, pikepdf.Array) or len(alternate) != 2:
@@ -199,7 +188,8 @@ def check_colourants(
         components = _alternate_components(space[2])
         if components is None:
             bad(
-                where, f"the alternate space {_family(space[2])} is not a device, CIE-based or ICCBased space"
+                where,
+                f"the alternate space {space_family(space[2])} is not a device, CIE-based or ICCBased space",
             )
             return False
         problem = function_problem(space[3], components)
@@ -238,7 +228,7 @@ def check_colourants(
             )
 
     for space, where in found.spaces:
-        family = _family(space)
+        family = space_family(space)
         if family == "/Separation":
             separation(space, where)
             continue
@@ -278,7 +268,7 @@ def check_colourants(
                 bad(where, "the DeviceN /Process dictionary lacks /ColorSpace or /Components")
                 continue
             process_names = {_name_text(c) for c in components if isinstance(c, pikepdf.Name)}
-            family = _family(process_space)
+            family = space_family(process_space)
             if isinstance(process_space, pikepdf.Name) and family in _DEVICE_COMPONENTS:
                 device = use.device_use(family, None, f"{where} /Process")
                 if device is not None:
@@ -297,13 +287,13 @@ def check_colourants(
             entry = colorants.get(name_object) if colorants is not None else None
             if entry is None:
                 bad(where, f"colourant {name} has no entry in /Colorants", "6.2.4.4-1")
-            elif _family(entry) != "/Separation" or not isinstance(entry, pikepdf.Array):
+            elif space_family(entry) != "/Separation" or not isinstance(entry, pikepdf.Array):
                 bad(where, f"/Colorants {name} is not a Separation space")
         for key, entry in list(colorants.items()) if colorants is not None else ():
             # Each is a Separation space of its own, checked with the others above; its alternate
             # is not checked by pikepdf, which sees only the DeviceN space's alternate in its place
             alternate = entry[2] if isinstance(entry, pikepdf.Array) and len(entry) == 4 else None
-            family = _family(alternate)
+            family = space_family(alternate)
             if isinstance(alternate, pikepdf.Name) and family in _DEVICE_COMPONENTS:
                 label = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 device = use.device_use(family, None, f"{where} /Colorants {label}")
@@ -321,7 +311,11 @@ def inject_colorant_alternates(pdf: pikepdf.Pdf, found: Occurrences) -> bool:
     """
     alternates: list[pikepdf.Object] = []
     for space, _where in found.spaces:
-        if _family(space) != "/DeviceN" or len(space) != 5 or not isinstance(space[4], pikepdf.Dictionary):
+        if (
+            space_family(space) != "/DeviceN"
+            or len(space) != 5
+            or not isinstance(space[4], pikepdf.Dictionary)
+        ):
             continue
         process = space[4].get("/Process")
         process_space = process.get("/ColorSpace") if isinstance(process, pikepdf.Dictionary) else None

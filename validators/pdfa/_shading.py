@@ -97,7 +97,8 @@ def _int(value: object) -> int | None:
     return int(value)
 
 
-def _family(value: object) -> str | None:
+def space_family(value: object) -> str | None:
+    """The family name of a colour space (``/DeviceN`` for ``[/DeviceN ...]``), or None."""
     if isinstance(value, pikepdf.Array) and len(value) > 0:
         value = value[0]
     if not isinstance(value, pikepdf.Name):
@@ -257,7 +258,7 @@ class _Checker:
     @staticmethod
     def independent_components(value: object) -> int | None:
         """Components of a device independent colour space array, or None if it is not one."""
-        family = _family(value)
+        family = space_family(value)
         if not isinstance(value, pikepdf.Array) or len(value) != 2:
             return None
         if family == "/ICCBased" and isinstance(value[1], pikepdf.Stream):
@@ -276,7 +277,7 @@ class _Checker:
         """
         if depth > _MAX_NESTING:
             return None, ShadingProblem("pikepdf:colour-space", where, "colour spaces nested too deep", True)
-        family = _family(value)
+        family = space_family(value)
         if family in _DEVICE_COMPONENTS and (isinstance(value, pikepdf.Name) or depth > 0):
             if isinstance(value, pikepdf.Array):
                 return None, ShadingProblem("pikepdf:colour-space", where, f"colour space [{family}]", True)
@@ -297,7 +298,7 @@ class _Checker:
         if family == "/Indexed":
             if len(value) != 4:
                 return None, ShadingProblem("pikepdf:schema-ColorSpace", where, "Indexed is malformed")
-            base_family = _family(value[1])
+            base_family = space_family(value[1])
             if base_family in ("/Indexed", "/Pattern"):
                 return None, ShadingProblem(
                     "pikepdf:schema-ColorSpace", where, f"the base of Indexed is {base_family}"
@@ -335,7 +336,7 @@ class _Checker:
         if problem is None and isinstance(cs, pikepdf.Array):
             # pikepdf checks the structure of the space (ICC profile, lookup table, CIE parameters)
             self.injections.append((resources, cs))
-        is_indexed = _family(cs) == "/Indexed"
+        is_indexed = space_family(cs) == "/Indexed"
         if "/Background" in shading and not _numbers(shading.get("/Background"), components):
             problems.extend(bad("/Background does not match the colour space"))
         if "/BBox" in shading and not _numbers(shading.get("/BBox"), 4):
