@@ -239,6 +239,20 @@ def test_encrypted_file(tmp_path: Path, pdfa2b: bytes) -> None:
     assert "ISO_19005_2:6.1.3-2" in _rules(report)
 
 
+def test_file_that_needs_a_password_is_named_as_the_file(tmp_path: Path, pdfa2b: bytes) -> None:
+    with pikepdf.open(io.BytesIO(pdfa2b)) as pdf:
+        buf = io.BytesIO()
+        pdf.save(buf, encryption=pikepdf.Encryption(owner="o", user="secret", aes=True))
+    report = _check(tmp_path, buf.getvalue(), "2b")
+    assert not report.passed
+    assert "ISO_19005_2:6.1.3-2" in _rules(report)
+    unreadable = [f for f in report.findings if f.rule == "pikepdf:internal"]
+    assert unreadable and "password" in unreadable[0].message
+    # Not the name of an in-memory copy with its address, which means nothing to a reader
+    assert all("BytesIO" not in f.where and "BytesIO" not in f.message for f in report.findings)
+    assert unreadable[0].where == "the file"
+
+
 def test_every_finding_is_collected(tmp_path: Path, pdfa2b: bytes) -> None:
     eol = pdfa2b.index(b"\n")
     broken = b"%PDX" + pdfa2b[4 : eol + 1] + b"%abcd" + pdfa2b[eol + 6 :] + b"junk"

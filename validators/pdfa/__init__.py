@@ -630,6 +630,13 @@ def _recheck(
 
 
 _LOCATED = re.compile(r"^obj (\d+) (\d+) ")
+# pikepdf names the in-memory copy it was given where it cannot open it: "stream <_io.BytesIO ...>"
+_MEMORY_STREAM = re.compile(r"(?:stream )?<_io\.BytesIO object at 0x[0-9a-fA-F]+>")
+
+
+def _named_file(text: str) -> str:
+    """*text* with pikepdf's name for the in-memory copy of the file replaced by "the file"."""
+    return _MEMORY_STREAM.sub("the file", text) if "<_io.BytesIO" in text else text
 
 
 def _located(f: pikepdf.pdfa.Finding) -> tuple[int, int] | None:
@@ -956,7 +963,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         if verdict is not None and verdict.parsed and verdict.every_description_about and _about_only(f):
             continue
         kind = FindingKind.UNSUPPORTED if f.kind == "unsupported" else FindingKind.VIOLATION
-        add(f.rule, f.where, f.message, kind)
+        add(f.rule, _named_file(f.where), _named_file(f.message), kind)
     if verdict is not None:
         for xp in verdict.problems:
             add(_rule(fl, xp.clause), xp.where, xp.message)
