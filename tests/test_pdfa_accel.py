@@ -191,7 +191,8 @@ def test_schema_cache_is_bounded_by_count_and_by_characters() -> None:
 _PREPARE = """
 import gc, json, sys
 import validators.pdfa as v
-from validators.pdfa import _prepare
+from validators.pdfa import _accel, _prepare
+from pikepdf.pdfa import _schemas
 
 def verdict(path, flavour):
     r = v.validate_pdfa(path, flavour)
@@ -205,7 +206,9 @@ def _write():
 paths = sys.argv[1:]
 before = [verdict(p, "2b") for p in paths]
 loaded_before = "fontTools.ttLib.tables._g_l_y_f" in sys.modules
+compiled_before = len(_accel.role_predicates)
 v.prepare()
+compiled = len(_accel.role_predicates)
 frozen = gc.get_freeze_count()
 v.prepare()  # a second call does nothing
 after = [verdict(p, "2b") for p in paths]
@@ -214,6 +217,9 @@ print(json.dumps({
     "loaded_before": loaded_before,
     "loaded": all(m in sys.modules for m in (
         "fontTools.ttLib.tables._g_l_y_f", "fontTools.ttLib.tables._h_m_t_x", "fontTools.cffLib")),
+    "compiled_before": compiled_before,
+    "compiled": compiled,
+    "roles": sum(len(_schemas.SchemaSet.for_flavour(f).roles()) for f in ("1b", "2b", "3b")),
     "frozen": frozen,
     "frozen_again": gc.get_freeze_count(),
     "prepared": sorted({f.message for f in v.validate_pdfa(_write(), "2b").findings}),
@@ -243,6 +249,8 @@ def test_prepare_readies_the_process_and_changes_no_verdict(tmp_path: Path, pdfa
     assert not result["loaded_before"]  # else this test shows nothing about what prepare loads
     assert result["loaded"]
     assert result["frozen"] > 0 and result["frozen_again"] == result["frozen"]
+    # Every role schema of every flavour compiled, not only those the two files met
+    assert result["compiled_before"] < result["compiled"] == result["roles"]
     # The generated document's TrueType and CFF programs are read without a refusal
     assert result["prepared"] == ["Type 1 font has no /FontDescriptor, so it is not embedded"]
 
@@ -266,5 +274,9 @@ def test_prepare_never_fails_its_caller(monkeypatch: pytest.MonkeyPatch) -> None
         checked.append(flavour)
         raise RuntimeError("a checker that crashes")
 
-    _prepare.prepare(broken, ("1b", "2b"), freeze=False)  # each flavour tried, none raises
-    assert checked == ["1b", "2b"]
+    def also() -> None:
+        checked.append("also")
+        raise RuntimeError("more readying that crashes")
+
+    _prepare.prepare(broken, ("1b", "2b"), freeze=False, also=also)  # each step tried, none raises
+    assert checked == ["1b", "2b", "also"]

@@ -827,12 +827,18 @@ def validate_pdfa(path: str | Path, flavour: str | Flavour) -> ValidationReport:
 def prepare(*, freeze: bool = True) -> None:
     """Ready this process for a long run of checks; call it once, before the first file.
 
-    Checks one small generated document per flavour, so that loading each flavour's schemas and the
-    font readers is not charged to the first real files, and then (with *freeze*) moves every object
+    Checks one small generated document per flavour and compiles every role schema, so that loading
+    each flavour's schemas and the font readers is not charged to the first real files, and then
+    (with *freeze*) moves every object
     then alive out of the garbage collector's full collections (`gc.freeze`). `qujat validate` calls it
     in each worker. Calling it again does nothing; not calling it changes no verdict.
     """
-    _prepare.prepare(validate_pdfa, tuple(f.value for f in Flavour), freeze=freeze)
+    _prepare.prepare(
+        validate_pdfa,
+        tuple(f.value for f in Flavour),
+        freeze=freeze,
+        also=lambda: _accel.compile_role_predicates(("1b", "2b", "3b")),
+    )
 
 
 def _early_faults(data: bytes, fl: Flavour) -> tuple[_xmp.XmpVerdict | None, list[_fonts.FontProblem]] | None:

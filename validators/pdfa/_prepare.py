@@ -5,7 +5,8 @@ imports the fontTools table modules pikepdf reads (glyf, loca, hmtx, cmap, post,
 in an old encoding imports its codec. On a shelf of thousands of files that is nothing; on a batch of
 ten it is a third of the time, and it lands on whichever file comes first. `prepare` pays it up front,
 by checking one small generated document per flavour that shows text in a TrueType, a compact (CFF)
-and a standard Type 1 font. Its verdicts are not used.
+and a standard Type 1 font. Its verdicts are not used. The caller may add readying of its own (the
+validator compiles the predicates of all its role schemas, see `validators.pdfa._accel`).
 
 Then, if asked, it freezes the garbage collector's view of every object alive at that point
 (`gc.freeze`): modules, schemas, tables. They live as long as the process, and without this each full
@@ -36,8 +37,15 @@ _lock = threading.Lock()
 _CODECS = ("mac_roman", "cp1252", "utf_16_be", "latin_1")
 
 
-def prepare(check: Callable[[Path, str], object], flavours: tuple[str, ...], *, freeze: bool) -> None:
-    """Check a generated document of each of *flavours* with *check*, once per process; then freeze."""
+def prepare(
+    check: Callable[[Path, str], object],
+    flavours: tuple[str, ...],
+    *,
+    freeze: bool,
+    also: Callable[[], object] | None = None,
+) -> None:
+    """Check a generated document of each of *flavours* with *check*, once per process; then call *also*
+    (more readying), then freeze."""
     global _done
     with _lock:
         if _done:
@@ -56,6 +64,8 @@ def prepare(check: Callable[[Path, str], object], flavours: tuple[str, ...], *, 
                         check(path, flavour)
                     except Exception as e:  # noqa: BLE001
                         log.debug("Could not prepare PDF/A-%s checks: %s", flavour, e)
+            if also is not None:
+                also()
         except Exception as e:  # noqa: BLE001
             log.debug("Could not prepare PDF/A checks: %s", e)
         if freeze:

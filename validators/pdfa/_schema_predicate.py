@@ -431,6 +431,10 @@ class RolePredicates:
         self._made: dict[tuple[str, str], Predicate | None] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many roles have a compiled predicate."""
+        return sum(made is not None for made in list(self._made.values()))
+
     def get(self, schema_set: Any, role: str) -> Predicate | None:
         key = (str(schema_set.flavour), role)
         try:
