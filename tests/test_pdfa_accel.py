@@ -205,7 +205,7 @@ def _write():
 
 paths = sys.argv[1:]
 before = [verdict(p, "2b") for p in paths]
-loaded_before = "fontTools.ttLib.tables._g_l_y_f" in sys.modules
+loaded_before = "fontTools.ttLib.tables._h_m_t_x" in sys.modules
 compiled_before = len(_accel.role_predicates)
 v.prepare()
 compiled = len(_accel.role_predicates)
@@ -216,7 +216,7 @@ print(json.dumps({
     "same": before == after,
     "loaded_before": loaded_before,
     "loaded": all(m in sys.modules for m in (
-        "fontTools.ttLib.tables._g_l_y_f", "fontTools.ttLib.tables._h_m_t_x", "fontTools.cffLib")),
+        "fontTools.ttLib.tables._h_m_t_x", "fontTools.ttLib.tables._c_m_a_p", "fontTools.cffLib")),
     "compiled_before": compiled_before,
     "compiled": compiled,
     "roles": sum(len(_schemas.SchemaSet.for_flavour(f).roles()) for f in ("1b", "2b", "3b")),

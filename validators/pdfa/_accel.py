@@ -35,7 +35,16 @@ Profiling `validate_pdfa` on PDF/A conformance files puts most of the time in th
   `validators.pdfa._type1_reader` reads a run of such entries at once, where every name they run
   means what the standard layout means, and makes the very definitions the interpreter would.
 
-`install()` applies all six, once, and only to the code it was written against: the patched function
+- **TrueType outlines.** pikepdf asks whether each glyph the text uses has an outline, and the
+  first question makes fontTools read every glyph of the font (thousands, in a subset that keeps
+  the original glyph ids). `validators.pdfa._glyf` reads the glyphs asked for, deciding what the
+  whole-table read decides (where it stops, what it finds) the same way.
+
+- **TrueType glyph names.** A TrueType font whose post table names no glyphs gets names from its
+  cmap, and fontTools' `TTFont._makeGlyphName` imports the Adobe Glyph List module once per glyph;
+  pikepdf's font reader is given a TTFont subclass that binds it once.
+
+`install()` applies all eight, once, and only to the code it was written against: the patched function
 must have the signature expected, else it is left alone (and the validator is only slower).
 """
 
@@ -50,7 +59,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from validators.pdfa import _schema_predicate
+from validators.pdfa import _glyf, _schema_predicate
 
 log = logging.getLogger(__name__)
 
@@ -470,6 +479,103 @@ def _install_type1_reader() -> bool:
     return True
 
 
+# The code `_glyf` reproduces, by the SHA-256 of its source: pikepdf's has_gid, and fontTools' glyf
+# table read and look-up. Any other version is left alone.
+_GLYF_SOURCES = {
+    "has_gid": "23e1b45fbd1b09687676c4939454830443e47ac4d7e99c11234102b08b615878",
+    "decompile": "b3253c97741c68b8b154ecb060dd197804231f5d64d4aa8a3132c7dcbb6e0932",
+    "__getitem__": "c7a2f62d9c2e7c8c780dc93ca92a8571ad640f0eb1c23a9fa52e1933fc6c716d",
+}
+
+
+def _source_digest(function: Any) -> str | None:
+    try:
+        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    except (OSError, TypeError):
+        return None
+
+
+def _lazy_has_gid(original: Callable[..., bool], table_class: type, glyph_class: type) -> Callable[..., bool]:
+    """`TrueTypeProgram.has_gid` reading only the outlines asked for (see `validators.pdfa._glyf`)."""
+
+    def has_gid(self: Any, gid: int) -> bool:
+        if not 0 <= gid < self._num_glyphs:
+            return False
+        if self._cff is not None:
+            return bool(self._cff.has_gid(gid))
+        lazy = getattr(self, "_qujat_glyf", None)
+        if lazy is None:
+            lazy = self._qujat_glyf = _glyf.LazyGlyf(self._font, table_class, glyph_class)
+        return lazy.has_outline(self._order[gid])
+
+    has_gid.__doc__ = original.__doc__
+    has_gid.__wrapped__ = original  # type: ignore[attr-defined]
+    return has_gid
+
+
+def _install_lazy_glyf() -> bool:
+    try:
+        from fontTools.ttLib.tables import _g_l_y_f
+        from pikepdf.pdfa import _fontprogram
+    except ImportError:
+        return False
+    program = getattr(_fontprogram, "TrueTypeProgram", None)
+    table = getattr(_g_l_y_f, "table__g_l_y_f", None)
+    glyph = getattr(_g_l_y_f, "Glyph", None)
+    if program is None or table is None or glyph is None:
+        return False
+    original = inspect.getattr_static(program, "has_gid", None)
+    if original is None or hasattr(original, "__wrapped__"):
+        return False
+    found = {
+        "has_gid": _source_digest(original),
+        "decompile": _source_digest(getattr(table, "decompile", None)),
+        "__getitem__": _source_digest(getattr(table, "__getitem__", None)),
+    }
+    if found != _GLYF_SOURCES:
+        log.debug("pikepdf's has_gid or fontTools' glyf table is not the one expected; glyf read whole")
+        return False
+    program.has_gid = _lazy_has_gid(original, table, glyph)
+    return True
+
+
+_MAKE_GLYPH_NAME_SOURCE = "3daaaa15f14927d2e2970b780a5e06c5e73dbbf8d1210a4450863d97d86bc14c"
+
+
+def _install_glyph_names() -> bool:
+    """Give pikepdf a TTFont whose glyph names from the cmap skip an import per glyph.
+
+    A TrueType font without glyph names in its post table gets them from its cmap, one
+    `TTFont._makeGlyphName` call per mapped glyph; that static method imports the Adobe Glyph List
+    module on every call. The subclass pikepdf's font reader is given looks the list up the same way
+    with the module bound once. Other users of fontTools keep the TTFont they had.
+    """
+    try:
+        from fontTools import agl
+        from fontTools.ttLib import TTFont
+        from pikepdf.pdfa import _fontprogram
+    except ImportError:
+        return False
+    if getattr(_fontprogram, "TTFont", None) is not TTFont:
+        return False
+    if _source_digest(inspect.getattr_static(TTFont, "_makeGlyphName").__func__) != _MAKE_GLYPH_NAME_SOURCE:
+        log.debug("fontTools' _makeGlyphName is not the one expected; left alone")
+        return False
+    by_codepoint = agl.UV2AGL
+
+    class _TTFont(TTFont):
+        @staticmethod
+        def _makeGlyphName(codepoint: int) -> str:
+            if codepoint in by_codepoint:
+                return by_codepoint[codepoint]
+            if codepoint <= 0xFFFF:
+                return f"uni{codepoint:04X}"
+            return f"u{codepoint:X}"
+
+    _fontprogram.TTFont = _TTFont
+    return True
+
+
 def install() -> None:
     """Apply the drop-ins (idempotent)."""
     global _installed
@@ -483,13 +589,18 @@ def install() -> None:
         lazy = _install_lazy_charstrings()
         decrypt = _install_decrypt()
         type1 = _install_type1_reader()
+        glyf = _install_lazy_glyf()
+        names = _install_glyph_names()
         log.debug(
             "pikepdf.pdfa speed-ups: schema cache %s, reference cache %s, font program cache %s, "
-            "lazy Type 1 glyphs %s, Type 1 decryption %s, Type 1 entry runs %s",
+            "lazy Type 1 glyphs %s, Type 1 decryption %s, Type 1 entry runs %s, TrueType outlines %s, "
+            "TrueType glyph names %s",
             cached,
             lookups,
             fonts,
             lazy,
             decrypt,
             type1,
+            glyf,
+            names,
         )
