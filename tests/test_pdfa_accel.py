@@ -68,6 +68,21 @@ def test_schema_cache_replays_findings_at_each_object(tmp_path: Path) -> None:
     assert len(where) == 2, fresh.findings
 
 
+def test_forget_drops_what_was_kept_from_files(tmp_path: Path) -> None:
+    data = _edited(_write_pdfa("2b"), _two_bad_graphics_states)
+    _accel.forget()
+    first = _check(tmp_path, data, "2b")
+    looked_up = (_accel.schema_errors.hits, _accel.schema_errors.misses)
+    assert len(_accel.schema_errors._entries) > 0 and looked_up[1] > 0
+    _accel.forget()
+    assert len(_accel.schema_errors._entries) == 0 and not _accel.programs.entries
+    assert _accel.programs.size == 0
+    again = _check(tmp_path, data, "2b")
+    # Met as a file never seen: the same look-ups found and missed as the first time
+    assert (_accel.schema_errors.hits, _accel.schema_errors.misses) == looked_up
+    assert _findings(again) == _findings(first)
+
+
 def test_schema_cache_off_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pikepdf.pdfa import _fonts, _schemas
     from referencing._core import Resolver
