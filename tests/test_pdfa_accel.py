@@ -295,3 +295,18 @@ def test_prepare_never_fails_its_caller(monkeypatch: pytest.MonkeyPatch) -> None
 
     _prepare.prepare(broken, ("1b", "2b"), freeze=False, also=also)  # each step tried, none raises
     assert checked == ["1b", "2b", "also"]
+
+
+def test_role_annotations_are_read_once_and_as_pikepdf_reads_them() -> None:
+    from pikepdf.pdfa import _schemas
+
+    for name in ("children", "kind", "dispatch"):
+        assert hasattr(getattr(_schemas.SchemaSet, name), "__wrapped__")
+    for flavour in ("1b", "2b", "3b"):
+        fresh = _schemas.SchemaSet(_schemas.Flavour(flavour))
+        for role in sorted(fresh.roles()):
+            for name in ("children", "kind", "dispatch"):
+                remembered = getattr(fresh, name)
+                original = getattr(_schemas.SchemaSet, name).__wrapped__
+                assert remembered(role) == original(fresh, role)
+                assert remembered(role) is remembered(role)  # read once, then the same answer

@@ -44,7 +44,12 @@ Profiling `validate_pdfa` on PDF/A conformance files puts most of the time in th
   cmap, and fontTools' `TTFont._makeGlyphName` imports the Adobe Glyph List module once per glyph;
   pikepdf's font reader is given a TTFont subclass that binds it once.
 
-`install()` applies all eight, once, and only to the code it was written against: the patched function
+- **Role annotations.** The walker asks pikepdf's schema set, for every object, which keys lead to
+  children, which kind of object the role expects and whether it dispatches to a narrower role;
+  each answer is rebuilt from the role's schema nodes every time. They depend on the role alone, so
+  each is read once per role.
+
+`install()` applies all nine, once, and only to the code it was written against: the patched function
 must have the signature expected, else it is left alone (and the validator is only slower).
 """
 
@@ -550,6 +555,46 @@ def _install_lazy_glyf() -> bool:
     return True
 
 
+def _remembered_per_role(original: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """Wrap a `SchemaSet` annotation reader (children, kind, dispatch) to read each role once."""
+    attribute = f"_qujat_{name}"
+
+    def read(self: Any, role: str) -> Any:
+        memo = self.__dict__.get(attribute)
+        if memo is None:
+            memo = self.__dict__.setdefault(attribute, {})
+        try:
+            return memo[role]
+        except KeyError:
+            found = memo[role] = original(self, role)
+            return found
+
+    read.__doc__ = original.__doc__
+    read.__wrapped__ = original  # type: ignore[attr-defined]
+    return read
+
+
+def _install_role_annotations() -> bool:
+    try:
+        from pikepdf.pdfa import _schemas
+    except ImportError:
+        return False
+    schema_set = _schemas.SchemaSet
+    readers = {
+        name: inspect.getattr_static(schema_set, name, None) for name in ("children", "kind", "dispatch")
+    }
+    if any(
+        not inspect.isfunction(reader)
+        or hasattr(reader, "__wrapped__")
+        or list(inspect.signature(reader).parameters) != ["self", "role"]
+        for reader in readers.values()
+    ):
+        return False
+    for name, reader in readers.items():
+        setattr(schema_set, name, _remembered_per_role(reader, name))
+    return True
+
+
 _MAKE_GLYPH_NAME_SOURCE = "3daaaa15f14927d2e2970b780a5e06c5e73dbbf8d1210a4450863d97d86bc14c"
 
 
@@ -602,10 +647,11 @@ def install() -> None:
         type1 = _install_type1_reader()
         glyf = _install_lazy_glyf()
         names = _install_glyph_names()
+        annotations = _install_role_annotations()
         log.debug(
             "pikepdf.pdfa speed-ups: schema cache %s, reference cache %s, font program cache %s, "
             "lazy Type 1 glyphs %s, Type 1 decryption %s, Type 1 entry runs %s, TrueType outlines %s, "
-            "TrueType glyph names %s",
+            "TrueType glyph names %s, role annotations %s",
             cached,
             lookups,
             fonts,
@@ -614,4 +660,5 @@ def install() -> None:
             type1,
             glyf,
             names,
+            annotations,
         )
