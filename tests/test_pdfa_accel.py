@@ -191,6 +191,40 @@ def test_lazy_type1_glyphs_read_as_eager_ones(path: Path, monkeypatch: pytest.Mo
     assert read(data) == lazy
 
 
+def _decrypted(function: object, font: dict[str, object]) -> object:
+    try:
+        charstrings = function(font)  # type: ignore[operator]
+    except Exception as e:  # noqa: BLE001 - the error is what is compared
+        return f"{type(e).__name__}: {e}"
+    subrs = charstrings[".notdef"].subrs
+    return (
+        [subrs[i].bytecode for i in range(len(subrs))],
+        [subrs[-1].bytecode] if subrs else [],
+        [s.bytecode for s in subrs],
+        {name: charstrings[name].bytecode for name in charstrings},
+    )
+
+
+@pytest.mark.parametrize(
+    "subrs",
+    [
+        [os.urandom(n) for n in (5, 0, 3, 40, 12)],
+        [],
+        [b"abcdef", 7, b"xyz"],  # not a string: pikepdf's own reading, and its error
+        {0: b"abcdef"},
+        "not an array",
+    ],
+    ids=["strings", "none", "a number among them", "a dictionary", "a name"],
+)
+def test_lazy_type1_subroutines_read_as_eager_ones(subrs: object) -> None:
+    from pikepdf.pdfa import _fontprogram
+
+    font = {"Private": {"lenIV": 4, "Subrs": subrs}, "CharStrings": {".notdef": os.urandom(9), "a": b"12345"}}
+    lazy = _fontprogram.Type1Program._decrypt_charstrings
+    eager = _fontprogram.Type1Program._decrypt_charstrings.__wrapped__
+    assert _decrypted(lazy, font) == _decrypted(eager, font)
+
+
 def test_schema_cache_is_bounded_by_count_and_by_characters() -> None:
     cache = _accel._SchemaErrors(limit=3, chars=23)
     for i in range(5):

@@ -22,10 +22,10 @@ Profiling `validate_pdfa` on PDF/A conformance files puts most of the time in th
   embeds the same program. The parsed program (or the refusal its parse ended in) is a function of
   the program's bytes and the parser, so it is kept per thread, keyed by a digest of the bytes, in a
   small cache bounded by count and by bytes.
-- **Type 1 glyph programs.** pikepdf decrypts every glyph program of a Type 1 font when it reads the
-  font, though it draws only the glyphs the text uses (for their widths). `_LazyCharStrings` keeps
-  each glyph encrypted until it is first asked for; the checks made on reading the font (the glyph
-  names, lenIV, the types of the entries) are made as before.
+- **Type 1 glyph programs.** pikepdf decrypts every glyph program and subroutine of a Type 1 font
+  when it reads the font, though it draws only the glyphs the text uses (for their widths).
+  `_LazyCharStrings` and `_LazySubrs` keep each encrypted until it is first asked for; the checks
+  made on reading the font (the glyph names, lenIV, the types of the entries) are made as before.
 - **Type 1 decryption.** A Type 1 font program and each of its glyph programs are decrypted byte by
   byte by `fontTools.misc.eexec.decrypt`, which makes two function calls and a bytes object per
   byte. `_decrypt` computes the same cipher-feedback recurrence (Adobe Type 1 Font Format, 7.2)
@@ -414,6 +414,31 @@ class _LazyCharStrings(dict[str, Any]):
         return value
 
 
+class _LazySubrs(list[Any]):
+    """A Type 1 font's subroutines, each decrypted when a glyph program first calls it.
+
+    Glyph programs reach subroutines only by index (``callsubr``); iteration decrypts every one.
+    """
+
+    def __init__(self, encrypted: list[bytes], len_iv: int, make: Callable[..., Any]):
+        super().__init__(encrypted)
+        self._len_iv = len_iv
+        self._make = make
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        value = super().__getitem__(index)
+        if isinstance(value, bytes):
+            code, _ = _decrypt(value, _CHARSTRING_KEY)
+            value = self._make(code[self._len_iv :], subrs=self)
+            super().__setitem__(index, value)
+        return value
+
+    def __iter__(self) -> Any:
+        return (self[i] for i in range(len(self)))
+
+
 def _lazy_decrypt_charstrings(
     error: type[Exception], make: Callable[..., Any]
 ) -> Callable[[dict[str, Any]], Any]:
@@ -422,10 +447,15 @@ def _lazy_decrypt_charstrings(
         len_iv = private.get("lenIV", 4)
         if not isinstance(len_iv, int) or len_iv < 0:
             raise error(f"Type 1 lenIV {len_iv!r}")
-        subrs: list[Any] = []
-        for subr in private.get("Subrs", []):
-            code, _ = _decrypt(subr, _CHARSTRING_KEY)
-            subrs.append(make(code[len_iv:], subrs=subrs))
+        raw_subrs = private.get("Subrs", [])
+        subrs: list[Any]
+        if isinstance(raw_subrs, list) and all(type(subr) is bytes for subr in raw_subrs):
+            subrs = _LazySubrs(raw_subrs, len_iv, make)
+        else:  # as pikepdf does it, with whatever error that ends in
+            subrs = []
+            for subr in raw_subrs:
+                code, _ = _decrypt(subr, _CHARSTRING_KEY)
+                subrs.append(make(code[len_iv:], subrs=subrs))
         encrypted: dict[str, bytes] = {}
         for name, charstring in font["CharStrings"].items():
             if not isinstance(name, str) or not isinstance(charstring, bytes):
