@@ -62,7 +62,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from validators.pdfa import _glyf, _schema_predicate
 
@@ -80,6 +80,16 @@ _MAX_PROGRAM_BYTES = 64 * 1024 * 1024
 
 _installed = False
 _lock = threading.Lock()
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _stands_in_for(original: Callable[..., Any], replacement: _F) -> _F:
+    """*replacement*, documented as *original* and pointing to it (``__wrapped__``: installed once)."""
+    replacement.__doc__ = original.__doc__
+    replacement.__wrapped__ = original  # type: ignore[attr-defined]
+    return replacement
 
 
 def _decrypt(cipher: bytes, key: int) -> tuple[bytes, int]:
@@ -178,9 +188,7 @@ def _remembering_check(
             ctx.deny(rule_id, where if path is None else f"{where} {path}", message, kind)
         return not found
 
-    check.__doc__ = original.__doc__
-    check.__wrapped__ = original  # type: ignore[attr-defined]
-    return check
+    return _stands_in_for(original, check)
 
 
 def _satisfies(predicate: Callable[[Any], bool] | None, shallow: Any) -> bool:
@@ -302,9 +310,7 @@ def _remembering_program(
         # Let pikepdf turn the refusal into its finding, as it does for a fresh parse
         return original(self, _raiser(refusal), data, what)
 
-    program.__doc__ = original.__doc__
-    program.__wrapped__ = original  # type: ignore[attr-defined]
-    return program
+    return _stands_in_for(original, program)
 
 
 def _raiser(refusal: BaseException) -> Callable[[bytes], Any]:
@@ -358,9 +364,7 @@ def _remembering_lookup(original: Callable[..., Any]) -> Callable[..., Any]:
         resolved[key] = (registry, result)
         return result
 
-    lookup.__doc__ = original.__doc__
-    lookup.__wrapped__ = original  # type: ignore[attr-defined]
-    return lookup
+    return _stands_in_for(original, lookup)
 
 
 def _install_lookup() -> bool:
@@ -554,9 +558,7 @@ def _lazy_has_gid(original: Callable[..., bool], table_class: type, glyph_class:
             lazy = self._qujat_glyf = _glyf.LazyGlyf(self._font, table_class, glyph_class)
         return lazy.has_outline(self._order[gid])
 
-    has_gid.__doc__ = original.__doc__
-    has_gid.__wrapped__ = original  # type: ignore[attr-defined]
-    return has_gid
+    return _stands_in_for(original, has_gid)
 
 
 def _install_lazy_glyf() -> bool:
@@ -599,9 +601,7 @@ def _remembered_per_role(original: Callable[..., Any], name: str) -> Callable[..
             found = memo[role] = original(self, role)
             return found
 
-    read.__doc__ = original.__doc__
-    read.__wrapped__ = original  # type: ignore[attr-defined]
-    return read
+    return _stands_in_for(original, read)
 
 
 def _install_role_annotations() -> bool:

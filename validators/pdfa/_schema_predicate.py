@@ -147,8 +147,8 @@ class _Compiler:
     def __init__(self, equal: Callable[[Any, Any], bool]) -> None:
         self._equal = equal
         # id(node) -> [predicate]; a node belongs to one resource, so its id also fixes its base URI
-        self._predicates: dict[int, list[Predicate | None]] = {}
-        self._evaluators: dict[int, list[Evaluated | None]] = {}
+        self._predicates: dict[int, list[Any]] = {}
+        self._evaluators: dict[int, list[Any]] = {}
         self._nodes: list[Any] = []  # keeps every memoised node alive, so ids are not reused
 
     def predicate(self, node: Any, resolver: Any) -> Predicate:
@@ -158,17 +158,7 @@ class _Compiler:
             return _never
         if not isinstance(node, dict):
             raise Unsupported(f"schema {type(node).__name__}")
-        cell = self._predicates.get(id(node))
-        if cell is None:
-            cell = [None]
-            self._predicates[id(node)] = cell
-            self._nodes.append(node)
-            cell[0] = self._build(node, resolver)
-        built = cell[0]
-        if built is not None:
-            return built
-        # A reference back to a node still being built: look it up when called
-        return lambda value: cell[0](value)  # type: ignore[misc]
+        return self._memoised(self._predicates, node, lambda: self._build(node, resolver))
 
     def evaluated(self, node: Any, resolver: Any) -> Evaluated:
         """The keys `jsonschema` counts as evaluated by *node*, for unevaluatedProperties."""
@@ -176,16 +166,21 @@ class _Compiler:
             return lambda _obj: set()
         if not isinstance(node, dict):
             raise Unsupported(f"schema {type(node).__name__}")
-        cell = self._evaluators.get(id(node))
+        return self._memoised(self._evaluators, node, lambda: self._build_evaluated(node, resolver))
+
+    def _memoised(self, table: dict[int, list[Any]], node: dict[str, Any], build: Callable[[], Any]) -> Any:
+        """What *build* makes for *node*, made once (by id, the node being kept alive)."""
+        cell = table.get(id(node))
         if cell is None:
             cell = [None]
-            self._evaluators[id(node)] = cell
+            table[id(node)] = cell
             self._nodes.append(node)
-            cell[0] = self._build_evaluated(node, resolver)
+            cell[0] = build()
         built = cell[0]
         if built is not None:
             return built
-        return lambda obj: cell[0](obj)  # type: ignore[misc]
+        # A reference back to a node still being built: look it up when called
+        return lambda value: cell[0](value)
 
     def _resolve(self, ref: Any, resolver: Any) -> tuple[Any, Any]:
         if not isinstance(ref, str):
