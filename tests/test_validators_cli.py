@@ -354,3 +354,35 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == ExitCode.INTERRUPTED == 130, err
     assert "(interrupted)" in err
+
+
+def test_the_line_shows_a_broken_rule_before_a_construct_not_checked() -> None:
+    from validators.cli import _line
+
+    result = {
+        "path": "a.pdf",
+        "kind": "pdfa",
+        "flavour": "3b",
+        "status": "checked",
+        "passed": False,
+        "findings": [
+            {
+                "rule": "pikepdf:schema-FileSpec",
+                "where": "obj 9 0",
+                "message": "/Thumb not checked",
+                "kind": "unsupported",
+            },
+            {
+                "rule": "ISO_19005_3:6.8-4",
+                "where": "obj 9 0",
+                "message": "not an associated file",
+                "kind": "violation",
+            },
+        ],
+    }
+    assert (
+        _line(result)
+        == "FAIL a.pdf (PDF/A-3b): ISO_19005_3:6.8-4: not an associated file [obj 9 0] (+1 more)"
+    )
+    result["findings"] = result["findings"][:1]  # only what was not checked: that is what it says
+    assert _line(result) == "FAIL a.pdf (PDF/A-3b): pikepdf:schema-FileSpec: /Thumb not checked [obj 9 0]"

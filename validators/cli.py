@@ -264,7 +264,8 @@ def _line(result: dict[str, Any]) -> str:
     if result["passed"]:
         return f"PASS {path} ({_label(result)})"
     failures = [f for f in result["findings"] if f["kind"] != FindingKind.NOTE]
-    first = failures[0]
+    # A rule the file breaks says more than a construct that was not checked: show one first
+    first = next((f for f in failures if f["kind"] == FindingKind.VIOLATION), failures[0])
     where = f" [{first['where']}]" if first["where"] else ""
     more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
     return f"FAIL {path} ({_label(result)}): {first['rule']}: {first['message']}{where}{more}"
