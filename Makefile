@@ -40,9 +40,9 @@ apt:
 venv: $(VENV)/.stamp
 
 # Debian's python3-uno imports only from /usr/bin/python3, hence --system-site-packages.
-$(VENV)/.stamp: pyproject.toml Makefile
+$(VENV)/.stamp: pyproject.toml constraints.txt Makefile
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,distributed]'
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,distributed]'
 	@touch $@
 
 samples: venv
@@ -73,7 +73,7 @@ doctor: setup
 
 # Naive soffice loop vs a warm unoserver vs qujat, on the samples or CORPUS=dir.
 bench: setup samples
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(PY) bench/convert_bench.py $(if $(filter command line,$(origin CORPUS)),$(CORPUS),$(SAMPLES)/good)
 
 # The same documents through one Celery worker and through two (private redis-server on loopback).

@@ -127,6 +127,7 @@ def _variants() -> dict[str, bytes]:
             _set_loca(base, 21, glyf_length), 22, _loca(base, 5)
         ),
         "glyf table cut short": _set_length(base, b"glyf", _loca(base, 20) + 3),
+        "glyf table running past the end of the file": _set_length(base, b"glyf", len(base) * 2),
         "loca of odd length": _set_length(_font(), b"loca", _tables(base)[b"loca"][2] - 1),
         "loca empty": _set_length(base, b"loca", 0),
         "loca shorter than maxp": _set_length(base, b"loca", _tables(base)[b"loca"][2] // 2),

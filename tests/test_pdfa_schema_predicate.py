@@ -232,6 +232,8 @@ def test_a_schema_that_refers_to_itself() -> None:
         {"minLength": 1},
         {"$dynamicRef": "#x"},
         {"contains": {}, "minContains": 2},
+        {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer"},
+        {"$id": "https://example.invalid/inner.json", "$defs": {"x": {}}, "$ref": "#/$defs/x"},
     ],
 )
 def test_keywords_it_does_not_reproduce_leave_the_schema_to_jsonschema(schema: dict[str, Any]) -> None:
@@ -422,3 +424,10 @@ def test_installed_and_in_use(pdfa2b: bytes, tmp_path: Any) -> None:
     # Objects the predicates accept are not encoded for the findings cache: a valid file leaves
     # no more than the few objects with findings (the first check's, settled later) in it
     assert _accel.schema_errors.misses < len(_checked_objects(pdfa2b, "2b"))
+
+
+def test_another_jsonschema_gets_no_predicates(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _accel._role_predicates(_schemas) is not None
+    changed = dict(_accel._JSONSCHEMA_SOURCES, **{"jsonschema._keywords": "0" * 64})
+    monkeypatch.setattr(_accel, "_JSONSCHEMA_SOURCES", changed)
+    assert _accel._role_predicates(_schemas) is None

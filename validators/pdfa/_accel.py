@@ -242,11 +242,28 @@ def compile_role_predicates(flavours: tuple[str, ...]) -> int:
     return compiled
 
 
+# The jsonschema modules whose reading `_schema_predicate` reproduces (keywords, equality, types, the
+# draft 2020-12 validator), by the SHA-256 of their source: another version gets no predicates.
+_JSONSCHEMA_SOURCES = {
+    "jsonschema._keywords": "afcfc3aea01f9fa40bc109e65c4820bde89253e51a20bda9da7b8f20d7a57c57",
+    "jsonschema._utils": "5efebfc0a2ac941265c328fdfa3d9cf090c5c3ee33e1a5859d57b6a57f21ed4e",
+    "jsonschema._types": "7ff9e44c36eb8dadc4ddfb083530bbdf2fe03174d4db5d08fc7eea2b434ddf47",
+    "jsonschema.validators": "97f171b995b4b0ca05530a9366a1252fb1753f99f3cb7b1068b6d9aab1096fa5",
+}
+
+
 def _role_predicates(schemas: Any) -> _schema_predicate.RolePredicates | None:
     """Compiled role predicates, if jsonschema and pikepdf's schema set are the ones they were written for."""
     try:
+        import importlib
+
         from jsonschema._utils import equal
+
+        found = {name: _source_digest(importlib.import_module(name)) for name in _JSONSCHEMA_SOURCES}
     except ImportError:
+        return None
+    if found != _JSONSCHEMA_SOURCES:
+        log.debug("jsonschema is not the version the schema predicates reproduce; every object goes to it")
         return None
     if not hasattr(schemas.SchemaSet, "_role_uri"):
         return None
@@ -529,12 +546,18 @@ def _install_type1_reader() -> bool:
     return True
 
 
-# The code `_glyf` reproduces, by the SHA-256 of its source: pikepdf's has_gid, and fontTools' glyf
-# table read and look-up. Any other version is left alone.
+# The code `_glyf` reproduces or relies on, by the SHA-256 of its source: pikepdf's has_gid and the
+# lazy TTFont its programs open; fontTools' table read (which keeps a table whose decompile failed),
+# glyf read and look-up, loca read and look-up, and Glyph. Any other version is left alone.
 _GLYF_SOURCES = {
     "has_gid": "23e1b45fbd1b09687676c4939454830443e47ac4d7e99c11234102b08b615878",
+    "program": "23a923402c995d09dca518308b4a62e16a6a4cf920894a2a8c1fe1561376614d",
+    "read table": "f3586ffce8708c918f4200696956df5a90da1a6313cfa99e3e800a82e31365a7",
     "decompile": "b3253c97741c68b8b154ecb060dd197804231f5d64d4aa8a3132c7dcbb6e0932",
     "__getitem__": "c7a2f62d9c2e7c8c780dc93ca92a8571ad640f0eb1c23a9fa52e1933fc6c716d",
+    "loca": "4d54e8f27c5db6bc2cdfbcd79bd53b069a8a2e8134a7cca241e09c239b8d0389",
+    "loca[i]": "7e8d9a9c439c4b8be71877fe73c997999bf75526e96faa2c43415700d46de33e",
+    "Glyph": "ae5d45be3e71040b4299f7443a1c14f260dc5081b320f63397c2f1472e71d0fb",
 }
 
 
@@ -563,22 +586,29 @@ def _lazy_has_gid(original: Callable[..., bool], table_class: type, glyph_class:
 
 def _install_lazy_glyf() -> bool:
     try:
-        from fontTools.ttLib.tables import _g_l_y_f
+        from fontTools.ttLib import ttFont
+        from fontTools.ttLib.tables import _g_l_y_f, _l_o_c_a
         from pikepdf.pdfa import _fontprogram
     except ImportError:
         return False
     program = getattr(_fontprogram, "TrueTypeProgram", None)
     table = getattr(_g_l_y_f, "table__g_l_y_f", None)
     glyph = getattr(_g_l_y_f, "Glyph", None)
-    if program is None or table is None or glyph is None:
+    loca = getattr(_l_o_c_a, "table__l_o_c_a", None)
+    if program is None or table is None or glyph is None or loca is None:
         return False
     original = inspect.getattr_static(program, "has_gid", None)
     if original is None or hasattr(original, "__wrapped__"):
         return False
     found = {
         "has_gid": _source_digest(original),
+        "program": _source_digest(getattr(program, "__init__", None)),
+        "read table": _source_digest(getattr(ttFont.TTFont, "_readTable", None)),
         "decompile": _source_digest(getattr(table, "decompile", None)),
         "__getitem__": _source_digest(getattr(table, "__getitem__", None)),
+        "loca": _source_digest(getattr(loca, "decompile", None)),
+        "loca[i]": _source_digest(getattr(loca, "__getitem__", None)),
+        "Glyph": _source_digest(getattr(glyph, "__init__", None)),
     }
     if found != _GLYF_SOURCES:
         log.debug("pikepdf's has_gid or fontTools' glyf table is not the one expected; glyf read whole")

@@ -82,9 +82,9 @@ class LazyGlyf:
     def _read(self) -> None:
         """The whole-table read's decisions; raises where fontTools' decompile raises."""
         font = self._font
+        data = font.reader["glyf"]  # a failure here keeps no table: the next look-up reads again
         table = self._table_class("glyf")
         self._table = table  # as fontTools keeps a table whose decompile failed
-        data = font.reader["glyf"]
         # A failure from here to the glyphs leaves the table without glyphs, so every look-up fails
         loca = font["loca"]
         int(loca[0])  # an empty loca fails here, as fontTools' read does

@@ -66,10 +66,10 @@ _KEYWORDS = frozenset(
         "unevaluatedProperties",
     }
 )
-# Keywords that assert nothing under draft 2020-12 without a format checker or vocabulary of their own
-_ANNOTATIONS = frozenset(
-    {"$comment", "$defs", "$schema", "$id", "$anchor", "title", "description", "default", "examples"}
-)
+# Keywords that assert nothing under draft 2020-12 without a format checker or vocabulary of their own.
+# Not among them: $schema (jsonschema reads the subschema in that draft) and $id (it moves the base
+# that references inside resolve against), so a node holding either is left to jsonschema.
+_ANNOTATIONS = frozenset({"$comment", "$defs", "title", "description", "default", "examples"})
 
 
 class Unsupported(Exception):
