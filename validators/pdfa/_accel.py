@@ -618,7 +618,11 @@ def _install_lazy_glyf() -> bool:
 
 
 def _remembered_per_role(original: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """Wrap a `SchemaSet` annotation reader (children, kind, dispatch) to read each role once."""
+    """Wrap a `SchemaSet` annotation reader (children, kind, dispatch) to read each role once.
+
+    Every caller gets the same answer object (pikepdf builds a new one each time); pikepdf's walker,
+    the only caller, reads them and changes none.
+    """
     attribute = f"_qujat_{name}"
 
     def read(self: Any, role: str) -> Any:
