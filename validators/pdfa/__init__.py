@@ -27,7 +27,10 @@ One verdict is made from:
   overprint mode 1 (a fault only with ICCBased CMYK colour), halftones, JPEG 2000 images (their box
   structure), image metadata streams and PDF/A-3 file specification thumbnails;
 - `_annots`, for the annotation types PDF/A permits and pikepdf refuses (FreeText, Redact, Watermark,
-  PrinterMark, TrapNet, and in PDF/A-2 FileAttachment), checked as markup annotations;
+  PrinterMark, TrapNet, and in PDF/A-2 and PDF/A-3 FileAttachment), checked as markup annotations;
+- `_associated`, for PDF/A-3 associated files listed by an /AF array other than the catalog's (a
+  page's, an annotation's, an XObject's), which pikepdf refuses: their file specifications are checked
+  from the catalog's /AF, which associates nothing that was not associated before;
 - `_unused`, for resources no content stream uses: veraPDF reaches resources through the operators
   that use them, so the content of an unused Form XObject is not checked (file-structure rules still
   apply to it);
@@ -66,6 +69,7 @@ from validators.pdfa import (
     _accel,
     _actions,
     _annots,
+    _associated,
     _charset,
     _cmaps,
     _colourants,
@@ -419,7 +423,8 @@ def _recheck(
     predefined CMap dropped; `_settle_document`: /Perms, /OpenAction, /OCProperties (with /OC entries
     and BDC /OC), other than GTS_PDFA1 output intents, private trailer keys and a PDF/A-1 catalog
     /Version taken out or set to 1.4, refused keys of actions taken out; `_type3`: Type 3 text taken out
-    of content streams, Type 3 glyphs listed as Form XObjects) and pikepdf checks the copy;
+    of content streams, Type 3 glyphs listed as Form XObjects; `_associated`: PDF/A-3 /AF arrays of
+    pages, annotations and XObjects moved to the catalog's) and pikepdf checks the copy;
     its new findings join the others. A refusal is settled only if that second check ran and did not
     make the same finding.
 
@@ -511,6 +516,17 @@ def _recheck(
                     if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
+            associated: set[tuple[int, int]] = set()
+            if fl.part == 3:
+                refusing = {
+                    f: objgen
+                    for f in pike_findings
+                    if (objgen := _associated.refused_object(f.rule, f.where, f.message)) is not None
+                }
+                associated = _associated.to_catalog(pdf, set(refusing.values()))
+                candidates.update(
+                    (f.rule, f.where, f.message) for f, objgen in refusing.items() if objgen in associated
+                )
             if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
                 handed_annots, annot_problems = _annots.hand_over(
                     pdf,
@@ -523,6 +539,12 @@ def _recheck(
                     (f.rule, f.where, f.message)
                     for f in pike_findings
                     if _annots.is_annot_finding(f.rule, f.message) and f.where in handed_annots
+                )
+            if fl.part == 3 and (associated or "/FileAttachment" in handed_annots.values()):
+                # File specifications pikepdf now meets as such: its refusals of the files they embed,
+                # as not reached by its walk, are settled if the walk of the copy reaches them
+                candidates.update(
+                    (f.rule, f.where, f.message) for f in pike_findings if f.rule == _embedded.FILE_RULE
                 )
             signatures = _signatures.SignatureChecker(pdf, fl.part, data)
             if any(_document_finding(f) for f in pike_findings):
@@ -726,6 +748,7 @@ def _needs_recheck(pike_findings: list[pikepdf.pdfa.Finding], part: int) -> bool
         or _normalise.private_keys(f.rule, f.where, f.message) is not None
         or _normalise.later_key(f.rule, f.where, f.message) is not None
         or _normalise.indirect_info_key(f.rule, f.where, f.message) is not None
+        or (part == 3 and _associated.refused_object(f.rule, f.where, f.message) is not None)
         for f in pike_findings
     )
 

@@ -15,7 +15,9 @@ whose own keys are not as ISO 32000-1 defines them.
 
 A FileAttachment annotation embeds a file: in PDF/A-2 it is handed over only when its file
 specification passes `_embedded`'s checks, the embedded file being checked by this validator in turn
-(ISO 19005-2 6.8); in PDF/A-1, which forbids the type, and in PDF/A-3, it stays as pikepdf left it.
+(ISO 19005-2 6.8); in PDF/A-3, which permits a file of any type, its file specification (indirect) is
+listed in the copy's embedded files name tree, where pikepdf checks it as ISO 19005-3 6.8 asks
+(`_associated`); in PDF/A-1, which forbids the type, it stays as pikepdf left it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable
 
 import pikepdf
 
-from validators.pdfa import _embedded
+from validators.pdfa import _associated, _embedded
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +166,19 @@ def hand_over(
             log.debug("%s: %s not as ISO 32000-1 defines them", where, ", ".join(bad))
             continue
         if subtype == "/FileAttachment":
-            if part != 2 or "/FS" not in annot:
+            if "/FS" not in annot or part not in (2, 3):
                 continue
-            before = len(attachments.problems)
-            attachments.filespec(annot.FS, f"{where.removesuffix(' /Subtype')} /FS")
-            if any(p.unsupported for p in attachments.problems[before:]):
-                continue  # a file that could not be checked: the refusal stands
+            if part == 3:
+                # PDF/A-3 permits a file of any type: pikepdf checks its file specification where
+                # it meets one, in the embedded files name tree
+                spec = annot.FS
+                if not isinstance(spec, pikepdf.Dictionary) or not _associated.list_embedded(pdf, spec):
+                    continue
+            else:
+                before = len(attachments.problems)
+                attachments.filespec(annot.FS, f"{where.removesuffix(' /Subtype')} /FS")
+                if any(p.unsupported for p in attachments.problems[before:]):
+                    continue  # a file that could not be checked: the refusal stands
         overlay = annot.get("/RO")
         if isinstance(overlay, pikepdf.Stream):
             if owners is None:

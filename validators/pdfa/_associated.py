@@ -1,0 +1,135 @@
+"""Associated files (/AF) on the parts of a PDF/A-3 document, which pikepdf.pdfa reads on the catalog only.
+
+ISO 19005-3 6.8 asks that each embedded file be associated with the document or with a part of it
+(veraPDF's 6.8-4: the file specification is listed in an /AF array, ISO 32000-2 14.13): the catalog's,
+or a page's, an annotation's, an XObject's, a structure element's. pikepdf checks the file
+specifications of the catalog's /AF and refuses the key everywhere else, so a file specification
+listed only there goes unchecked and the document fails as "not supported".
+
+`to_catalog` prepares a copy of the document for a second pikepdf check: the file specifications an
+object's /AF lists are appended to the catalog's /AF, and the object's key taken out. pikepdf then
+checks each of them as a file specification (6.8-1 to 6.8-3, the embedded file streams, the limits),
+and which embedded files are associated (6.8-4) is as it was: the same file specifications are listed
+in an /AF array, only in another one. Nothing is added that was not listed before.
+
+Left as pikepdf left it (the refusal stands): an /AF that is not an array of indirect dictionaries, a
+catalog /AF that is not an array, an /AF in a direct object.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pikepdf
+
+log = logging.getLogger(__name__)
+
+RULE = "pikepdf:associated-files"
+MESSAGE = "associated files (/AF) are not supported"
+_UNCHECKED = "unrecognized key(s) /AF are not checked"
+_BARE_WHERE = re.compile(r"^obj (\d+) (\d+)$")
+_ROLE_WHERE = re.compile(r"^obj (\d+) (\d+) \(\w+\)$")
+_KEY_WHERE = re.compile(r"^obj (\d+) (\d+) \(\w+\) /AF$")
+
+
+def refused_object(rule: str, where: str, message: str) -> tuple[int, int] | None:
+    """The object whose /AF a pikepdf finding refuses, or None if the finding is not such a refusal.
+
+    pikepdf refuses the key in three ways: the file-wide check of every object (``pikepdf:associated-
+    files`` at ``obj N G``), a role listing /AF as not supported (an annotation's, a form XObject's: at
+    ``obj N G (Role) /AF``), and a role not listing it (a page's: ``unrecognized key(s) /AF``).
+    """
+    if rule == RULE and message == MESSAGE:
+        m = _BARE_WHERE.match(where)
+    elif rule.startswith("pikepdf:schema-") and message == MESSAGE:
+        m = _KEY_WHERE.match(where)
+    elif rule.startswith("pikepdf:schema-") and message == _UNCHECKED:
+        m = _ROLE_WHERE.match(where)
+    else:
+        return None
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _file_specifications(value: object) -> list[pikepdf.Dictionary] | None:
+    """The indirect dictionaries an /AF value lists, or None if it is not an array of only those."""
+    if not isinstance(value, pikepdf.Array):
+        return None
+    listed = []
+    for item in value:
+        if not isinstance(item, pikepdf.Dictionary) or not item.is_indirect:
+            return None
+        listed.append(item)
+    return listed
+
+
+def to_catalog(pdf: pikepdf.Pdf, objgens: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """In the copy *pdf*, move the /AF file specifications of the objects *objgens* to the catalog's /AF.
+
+    Returns the objects whose /AF was moved.
+    """
+    catalog_af = pdf.Root.get("/AF")
+    if catalog_af is None:
+        catalog_af = pikepdf.Array()
+    elif not isinstance(catalog_af, pikepdf.Array):
+        log.debug("The catalog's /AF is not an array: other /AF arrays are not moved to it")
+        return set()
+    listed = {item.objgen for item in catalog_af if isinstance(item, pikepdf.Object) and item.is_indirect}
+    moved: set[tuple[int, int]] = set()
+    for objgen in sorted(objgens):
+        try:
+            obj = pdf.get_object(objgen)
+        except (pikepdf.PdfError, ValueError):
+            continue
+        holder = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        if not isinstance(holder, pikepdf.Dictionary) or objgen == pdf.Root.objgen:
+            continue
+        specs = _file_specifications(holder.get("/AF"))
+        if specs is None:
+            log.debug("obj %d %d: /AF is not an array of indirect file specifications", *objgen)
+            continue
+        for spec in specs:
+            if spec.objgen not in listed:
+                catalog_af.append(spec)
+                listed.add(spec.objgen)
+        del holder["/AF"]
+        moved.add(objgen)
+    if moved:
+        pdf.Root.AF = catalog_af
+    return moved
+
+
+_LISTED_PREFIX = "QujatAttachment"
+
+
+def list_embedded(pdf: pikepdf.Pdf, spec: pikepdf.Dictionary) -> bool:
+    """In the copy *pdf*, list the indirect file specification *spec* in the embedded files name tree.
+
+    A FileAttachment annotation's file specification is checked by pikepdf only where it meets it as
+    a file specification: the name tree is such a place, and listing it there associates nothing
+    (6.8-4 asks for an /AF array). Returns False if the tree is not one this can add to.
+    """
+    if not spec.is_indirect:
+        return False
+    names = pdf.Root.get("/Names")
+    if names is None:
+        names = pdf.Root.Names = pikepdf.Dictionary()
+    if not isinstance(names, pikepdf.Dictionary):
+        return False
+    tree = names.get("/EmbeddedFiles")
+    if tree is None:
+        tree = names.EmbeddedFiles = pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    if not isinstance(tree, pikepdf.Dictionary):
+        return False
+    key = pikepdf.String(f"{_LISTED_PREFIX}{spec.objgen[0]}")
+    pairs = tree.get("/Names")
+    kids = tree.get("/Kids")
+    if isinstance(pairs, pikepdf.Array) and kids is None:
+        pairs.append(key)
+        pairs.append(spec)
+        return True
+    if isinstance(kids, pikepdf.Array) and pairs is None:
+        leaf = pikepdf.Dictionary(Names=pikepdf.Array([key, spec]), Limits=pikepdf.Array([key, key]))
+        kids.append(pdf.make_indirect(leaf))
+        return True
+    return False
