@@ -219,3 +219,72 @@ def test_pdfa2_page_af_is_left_as_pikepdf_leaves_it(tmp_path: Path) -> None:
     report = validate_pdfa(path, "2b")
     assert not report.passed
     assert any("/AF" in f.message or "associated" in f.message for f in report.failures), report.findings
+
+
+# -- /AF where veraPDF does not count it, and files the copy leaves out --------------------------------
+
+
+def _on_pages_root(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    pdf.Root.Pages.AF = pikepdf.Array([_spec(pdf)])
+
+
+def _on_output_intent(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    pdf.Root.OutputIntents[0].AF = pikepdf.Array([_spec(pdf)])
+
+
+def _on_graphics_state(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    state = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, LW=1, AF=pikepdf.Array([_spec(pdf)]))
+    )
+    page.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(G0=state))
+    page.Contents = pdf.make_stream(b"/G0 gs 0 0 1 rg 0 0 5 5 re f")
+
+
+def _on_outline_item(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    outlines = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=1))
+    item = pdf.make_indirect(
+        pikepdf.Dictionary(Title=pikepdf.String("Кесте"), Parent=outlines, Dest=[page, pikepdf.Name.Fit])
+    )
+    item.AF = pikepdf.Array([_spec(pdf)])
+    outlines.First = outlines.Last = item
+    pdf.Root.Outlines = outlines
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_on_pages_root, _on_output_intent, _on_graphics_state, _on_outline_item],
+    ids=["page tree root", "output intent", "graphics state", "outline item"],
+)
+def test_af_veraPDF_does_not_count_associates_nothing(tmp_path: Path, edit: Edit) -> None:
+    """Moving these to the catalog would associate a file veraPDF finds not associated (6.8-4)."""
+    report = validate_pdfa(_document(tmp_path, edit), "3b")
+    assert not report.passed
+
+
+def _hidden_under_private_key(trigger: Edit) -> Edit:
+    def edit(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+        trigger(pdf, page)
+        # A file specification breaking every 6.8 rule, reachable only through a private key, which
+        # the copy for the second check takes out
+        pdf.Root.QujatPrivate = _spec(pdf, no_mime=True, UF=None, AFRelationship=None)
+
+    return edit
+
+
+def _harmless_private_key(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    _page_af(pdf, page)
+    pdf.Root.QujatPrivate = pdf.make_indirect(pikepdf.Dictionary(Note=pikepdf.String("private")))
+
+
+def test_a_private_key_beside_a_page_af_is_only_a_private_key(tmp_path: Path) -> None:
+    assert validate_pdfa(_document(tmp_path, _harmless_private_key), "3b").passed
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [_page_af, _attached_and_catalog, _form_af],
+    ids=["page /AF", "FileAttachment", "form XObject /AF"],
+)
+def test_an_embedded_file_the_copy_leaves_out_stays_refused(tmp_path: Path, trigger: Edit) -> None:
+    report = validate_pdfa(_document(tmp_path, _hidden_under_private_key(trigger)), "3b")
+    assert not report.passed

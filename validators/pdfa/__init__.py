@@ -516,19 +516,21 @@ def _recheck(
                     if _patterns.stream_where(f.rule, f.where, f.message) in patterns.streams
                     or (f.rule == _shading.RESOURCES_RULE and f.message == _patterns.RESOURCES_MESSAGE)
                 )
-            associated: set[tuple[int, int]] = set()
+            # Embedded files pikepdf refused as not reached by its walk, that an edit below lets it reach
+            embedded_reached: set[tuple[int, int]] = set()
             if fl.part == 3:
                 refusing = {
                     f: objgen
                     for f in pike_findings
                     if (objgen := _associated.refused_object(f.rule, f.where, f.message)) is not None
                 }
-                associated = _associated.to_catalog(pdf, set(refusing.values()))
+                associated, moved_specs = _associated.to_catalog(pdf, set(refusing.values()))
                 candidates.update(
                     (f.rule, f.where, f.message) for f, objgen in refusing.items() if objgen in associated
                 )
+                embedded_reached |= _associated.reached(moved_specs)
             if any(_annots.is_annot_finding(f.rule, f.message) for f in pike_findings):
-                handed_annots, annot_problems = _annots.hand_over(
+                handed_annots, annot_problems, attached = _annots.hand_over(
                     pdf,
                     [f.where for f in pike_findings if _annots.is_annot_finding(f.rule, f.message)],
                     fl.part,
@@ -540,11 +542,15 @@ def _recheck(
                     for f in pike_findings
                     if _annots.is_annot_finding(f.rule, f.message) and f.where in handed_annots
                 )
-            if fl.part == 3 and (associated or "/FileAttachment" in handed_annots.values()):
-                # File specifications pikepdf now meets as such: its refusals of the files they embed,
-                # as not reached by its walk, are settled if the walk of the copy reaches them
+                embedded_reached |= _associated.reached(attached)
+            if embedded_reached:
+                # File specifications pikepdf now meets as such: its refusals of them and of the files
+                # they embed, as not reached by its walk, are settled if the second check does not
+                # repeat them
                 candidates.update(
-                    (f.rule, f.where, f.message) for f in pike_findings if f.rule == _embedded.FILE_RULE
+                    (f.rule, f.where, f.message)
+                    for f in pike_findings
+                    if f.rule == _embedded.FILE_RULE and _object_of(f.where) in embedded_reached
                 )
             signatures = _signatures.SignatureChecker(pdf, fl.part, data)
             if any(_document_finding(f) for f in pike_findings):
@@ -591,6 +597,13 @@ def _recheck(
                     candidates.update(
                         (f.rule, f.where, f.message) for f in pike_findings if _type3_finding(f)
                     )
+            if any(rule == _embedded.FILE_RULE for rule, _, _ in candidates):
+                # A refusal of an embedded file is settled by the second check's walk reaching the file:
+                # not by an edit that took it out of the copy (the second check would not repeat it)
+                present = _unused.reachable([pdf.Root, pdf.trailer.get("/Info")])
+                candidates = {
+                    c for c in candidates if c[0] != _embedded.FILE_RULE or _object_of(c[1]) in present
+                }
             recheck = pikepdf.pdfa.check(pdf, base)
             # The second check walks below refusals the first stopped at, and may meet more of
             # these: settled the same way, with a further check of the copy edited again
@@ -652,6 +665,15 @@ def _recheck(
 
 
 _LOCATED = re.compile(r"^obj (\d+) (\d+) ")
+_BARE_OBJECT = re.compile(r"^obj (\d+) (\d+)$")
+
+
+def _object_of(where: str) -> tuple[int, int] | None:
+    """The object a finding at ``obj N G`` is about."""
+    m = _BARE_OBJECT.match(where)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 # pikepdf names the in-memory copy it was given where it cannot open it: "stream <_io.BytesIO ...>"
 _MEMORY_STREAM = re.compile(r"(?:stream )?<_io\.BytesIO object at 0x[0-9a-fA-F]+>")
 

@@ -131,16 +131,18 @@ def _pages_of_annotations(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dic
 
 def hand_over(
     pdf: pikepdf.Pdf, wheres: list[str], part: int, validate: _embedded.Validate
-) -> tuple[dict[str, str], list[_embedded.EmbeddedProblem]]:
+) -> tuple[dict[str, str], list[_embedded.EmbeddedProblem], list[pikepdf.Dictionary]]:
     """Turn the refused annotations at *wheres* into Square annotations in *pdf* (a copy).
 
     *validate* checks a file a FileAttachment annotation embeds (see `_embedded.Validate`).
 
     Returns the locations handed over, each with the annotation's own subtype (pikepdf's refusal there
-    is settled if the second check does not refuse it again; the others stay refused), and the
-    problems of the files FileAttachment annotations embed.
+    is settled if the second check does not refuse it again; the others stay refused), the problems
+    of the files FileAttachment annotations embed (PDF/A-2), and the file specifications of the
+    FileAttachment annotations listed in the name tree (PDF/A-3).
     """
     handed: dict[str, str] = {}
+    listed: list[pikepdf.Dictionary] = []
     attachments = _embedded.Checker(validate)
     overlays: dict[tuple[int, int], tuple[pikepdf.Dictionary, list[pikepdf.Stream]]] = {}
     owners: dict[tuple[int, int], pikepdf.Dictionary] | None = None
@@ -174,6 +176,7 @@ def hand_over(
                 spec = annot.FS
                 if not isinstance(spec, pikepdf.Dictionary) or not _associated.list_embedded(pdf, spec):
                     continue
+                listed.append(spec)
             else:
                 before = len(attachments.problems)
                 attachments.filespec(annot.FS, f"{where.removesuffix(' /Subtype')} /FS")
@@ -195,7 +198,7 @@ def hand_over(
         handed[where] = subtype
     for page, streams in overlays.values():
         _draw(pdf, page, streams)
-    return handed, [p for p in attachments.problems if not p.unsupported]
+    return handed, [p for p in attachments.problems if not p.unsupported], listed
 
 
 def in_own_words(f_where: str, message: str, handed: dict[str, str]) -> str:

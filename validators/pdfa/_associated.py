@@ -10,10 +10,19 @@ listed only there goes unchecked and the document fails as "not supported".
 object's /AF lists are appended to the catalog's /AF, and the object's key taken out. pikepdf then
 checks each of them as a file specification (6.8-1 to 6.8-3, the embedded file streams, the limits),
 and which embedded files are associated (6.8-4) is as it was: the same file specifications are listed
-in an /AF array, only in another one. Nothing is added that was not listed before.
+in an /AF array that associates, only in another one. Nothing is added that was not listed before.
+
+Only the /AF of the parts veraPDF reads it on is moved (`holders`): a page of the page tree, an
+annotation of a page's /Annots, an XObject of a page's or a form's resources. An /AF anywhere else (the
+page tree's root, an outline item, an output intent, a graphics state...) associates nothing for
+veraPDF: moving it to the catalog would associate a file that is not, so it stays refused.
 
 Left as pikepdf left it (the refusal stands): an /AF that is not an array of indirect dictionaries, a
-catalog /AF that is not an array, an /AF in a direct object.
+catalog /AF that is not an array, an /AF in a direct object, an /AF of any other part.
+
+`reached` names what the moved arrays and the listed file specifications lead pikepdf to: only its
+refusals of those embedded files are to be settled by the second check (a refusal the second check
+does not repeat because the copy no longer holds the object is not settled).
 """
 
 from __future__ import annotations
@@ -63,20 +72,82 @@ def _file_specifications(value: object) -> list[pikepdf.Dictionary] | None:
     return listed
 
 
-def to_catalog(pdf: pikepdf.Pdf, objgens: set[tuple[int, int]]) -> set[tuple[int, int]]:
+_MAX_FORM_DEPTH = 16
+_EF_KEYS = ("/F", "/UF", "/DOS", "/Mac", "/Unix")
+
+
+def holders(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """The objects whose /AF veraPDF counts (besides the catalog and structure elements, left refused):
+    pages of the page tree, the annotations of their /Annots, the XObjects of their resources and of
+    the forms' resources within."""
+    found: set[tuple[int, int]] = set()
+    seen_resources: set[tuple[int, int]] = set()
+
+    def xobjects(resources: object, depth: int) -> None:
+        if not isinstance(resources, pikepdf.Dictionary) or depth > _MAX_FORM_DEPTH:
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen_resources:
+                return
+            seen_resources.add(resources.objgen)
+        named = resources.get("/XObject")
+        if not isinstance(named, pikepdf.Dictionary):
+            return
+        for _name, xobject in named.items():
+            if not isinstance(xobject, pikepdf.Stream) or not xobject.is_indirect or xobject.objgen in found:
+                continue
+            found.add(xobject.objgen)
+            if xobject.get("/Subtype") == "/Form":
+                xobjects(xobject.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        obj = page.obj
+        found.add(obj.objgen)
+        annots = obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            found.update(a.objgen for a in annots if isinstance(a, pikepdf.Dictionary) and a.is_indirect)
+        xobjects(obj.get("/Resources"), 0)
+    return found
+
+
+def reached(specs: list[pikepdf.Dictionary]) -> set[tuple[int, int]]:
+    """The file specifications *specs* and the embedded file streams of their /EF."""
+    found: set[tuple[int, int]] = set()
+    for spec in specs:
+        if spec.is_indirect:
+            found.add(spec.objgen)
+        files = spec.get("/EF")
+        if isinstance(files, pikepdf.Dictionary):
+            found.update(
+                stream.objgen
+                for key in _EF_KEYS
+                if isinstance(stream := files.get(key), pikepdf.Stream) and stream.is_indirect
+            )
+    return found
+
+
+def to_catalog(
+    pdf: pikepdf.Pdf, objgens: set[tuple[int, int]]
+) -> tuple[set[tuple[int, int]], list[pikepdf.Dictionary]]:
     """In the copy *pdf*, move the /AF file specifications of the objects *objgens* to the catalog's /AF.
 
-    Returns the objects whose /AF was moved.
+    Only objects among `holders` are moved. Returns the objects whose /AF was moved, and the file
+    specifications those arrays listed.
     """
     catalog_af = pdf.Root.get("/AF")
     if catalog_af is None:
         catalog_af = pikepdf.Array()
     elif not isinstance(catalog_af, pikepdf.Array):
         log.debug("The catalog's /AF is not an array: other /AF arrays are not moved to it")
-        return set()
+        return set(), []
     listed = {item.objgen for item in catalog_af if isinstance(item, pikepdf.Object) and item.is_indirect}
     moved: set[tuple[int, int]] = set()
+    moved_specs: list[pikepdf.Dictionary] = []
+    counted = holders(pdf)
     for objgen in sorted(objgens):
+        if objgen not in counted:
+            log.debug("obj %d %d: an /AF veraPDF does not count as associating; left refused", *objgen)
+            continue
         try:
             obj = pdf.get_object(objgen)
         except (pikepdf.PdfError, ValueError):
@@ -94,9 +165,10 @@ def to_catalog(pdf: pikepdf.Pdf, objgens: set[tuple[int, int]]) -> set[tuple[int
                 listed.add(spec.objgen)
         del holder["/AF"]
         moved.add(objgen)
+        moved_specs.extend(specs)
     if moved:
         pdf.Root.AF = catalog_af
-    return moved
+    return moved, moved_specs
 
 
 _LISTED_PREFIX = "QujatAttachment"
