@@ -6,6 +6,7 @@ fails a file that breaks it, wherever the file specification is listed.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -288,3 +289,120 @@ def test_a_private_key_beside_a_page_af_is_only_a_private_key(tmp_path: Path) ->
 def test_an_embedded_file_the_copy_leaves_out_stays_refused(tmp_path: Path, trigger: Edit) -> None:
     report = validate_pdfa(_document(tmp_path, _hidden_under_private_key(trigger)), "3b")
     assert not report.passed
+
+
+# -- every file specification, wherever it is (6.8-3 and 6.8-4 as veraPDF applies them) ----------------
+
+
+def _pattern_af(where: str) -> Edit:
+    """A tiling pattern the page paints with, and a file specification its /AF (or the catalog's) lists."""
+
+    def edit(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+        spec = _spec(pdf)
+        pattern = pdf.make_stream(
+            b"0 0 1 rg 0 0 5 5 re f",
+            PatternType=1,
+            PaintType=1,
+            TilingType=1,
+            BBox=[0, 0, 10, 10],
+            XStep=10,
+            YStep=10,
+            Resources=pikepdf.Dictionary(),
+        )
+        if where == "pattern":
+            pattern.AF = pikepdf.Array([spec])
+        else:
+            pdf.Root.AF = pikepdf.Array([spec])
+        page.Resources = pikepdf.Dictionary(Pattern=pikepdf.Dictionary(P0=pattern))
+        page.Contents = pdf.make_stream(b"/Pattern cs /P0 scn 0 0 100 100 re f")
+
+    return edit
+
+
+def test_a_tiling_patterns_af_associates_nothing(tmp_path: Path) -> None:
+    """The pattern is drawn as a Form XObject in the copy; its /AF is still not one veraPDF counts."""
+    assert validate_pdfa(_document(tmp_path, _pattern_af("catalog")), "3b").passed
+    report = validate_pdfa(_document(tmp_path, _pattern_af("pattern")), "3b")
+    assert not report.passed
+    assert "ISO_19005_3:6.8-4" in {f.rule for f in report.failures if f.kind == "violation"}
+
+
+def _go_to_remote(typed: bool, *, good: bool = False) -> Edit:
+    """A link to another file, named by a file specification without /EF."""
+
+    def edit(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+        spec = pikepdf.Dictionary(F=pikepdf.String("басқа.pdf"))
+        if typed:
+            spec.Type = pikepdf.Name.Filespec
+        if good:
+            spec.UF = pikepdf.String("басқа.pdf")
+            spec.AFRelationship = pikepdf.Name.Unspecified
+        spec = pdf.make_indirect(spec)
+        if good:
+            pdf.Root.AF = pikepdf.Array([spec])
+        action = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Action, S=pikepdf.Name.GoToR, F=spec, D=pikepdf.Array([0, pikepdf.Name.Fit])
+            )
+        )
+        link = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[0, 0, 10, 10],
+            F=4,
+            Border=[0, 0, 0],
+            A=action,
+        )
+        page.Annots = pikepdf.Array([pdf.make_indirect(link)])
+
+    return edit
+
+
+def _typed_spec_under_private_key(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+    pdf.Root.QujatPrivate = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("a.txt"))
+    )
+
+
+@pytest.mark.parametrize(
+    "edit,rules",
+    [
+        (_go_to_remote(typed=True), {"ISO_19005_3:6.8-3", "ISO_19005_3:6.8-4"}),
+        (_typed_spec_under_private_key, {"ISO_19005_3:6.8-3", "ISO_19005_3:6.8-4"}),
+    ],
+    ids=["link to another file", "under a private key"],
+)
+def test_a_file_specification_without_ef_is_checked_too(tmp_path: Path, edit: Edit, rules: set[str]) -> None:
+    report = validate_pdfa(_document(tmp_path, edit), "3b")
+    assert not report.passed
+    assert rules <= {f.rule for f in report.failures if f.kind == "violation"}, report.findings
+
+
+def test_an_untyped_file_specification_is_a_file_name(tmp_path: Path) -> None:
+    # veraPDF reads a dictionary as a file specification by its /Type
+    assert validate_pdfa(_document(tmp_path, _go_to_remote(typed=False)), "3b").passed
+    # A typed one with all 6.8 asks, listed in the catalog's /AF: pikepdf does not check files that
+    # are not embedded, so it is refused as not checked, never approved unchecked
+    report = validate_pdfa(_document(tmp_path, _go_to_remote(typed=True, good=True)), "3b")
+    assert not report.passed
+    assert all(f.kind == "unsupported" for f in report.failures), report.findings
+
+
+def test_an_unreferenced_file_specification_is_checked(tmp_path: Path) -> None:
+    base = _write_pdfa("3b")
+    size = int(re.search(rb"/Size (\d+)", base[base.rindex(b"trailer") :]).group(1))
+    start = len(base)
+    body = b"%d 0 obj\n<< /Type /Filespec /F (a.txt) >>\nendobj\n" % size
+    xref = len(base) + len(body)
+    trailer = base[base.rindex(b"trailer") : base.rindex(b"startxref")].replace(
+        b"/Size %d" % size,
+        b"/Size %d /Prev %d" % (size + 1, int(base[base.rindex(b"startxref") + 10 :].split()[0])),
+    )
+    update = (
+        body + b"xref\n%d 1\n%010d 00000 n \n" % (size, start) + trailer + b"startxref\n%d\n%%%%EOF\n" % xref
+    )
+    path = tmp_path / "update.pdf"
+    path.write_bytes(base + update)
+    report = validate_pdfa(path, "3b")
+    assert not report.passed
+    assert "ISO_19005_3:6.8-4" in {f.rule for f in report.failures}, report.findings

@@ -444,6 +444,8 @@ def _recheck(
     try:
         # As pikepdf.pdfa opens a written file: inherited page attributes stay where they are
         with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+            # The parts whose /AF associates, as the document is before any edit below
+            counted = _associated.holders(pdf) if fl.part == 3 else set()
             for where in permitted:
                 if _actions.hand_over_permitted(pdf, where, fl.part):
                     # The action's own findings are pikepdf's schema refusals of keys it does not know
@@ -524,7 +526,7 @@ def _recheck(
                     for f in pike_findings
                     if (objgen := _associated.refused_object(f.rule, f.where, f.message)) is not None
                 }
-                associated, moved_specs = _associated.to_catalog(pdf, set(refusing.values()))
+                associated, moved_specs = _associated.to_catalog(pdf, set(refusing.values()), counted)
                 candidates.update(
                     (f.rule, f.where, f.message) for f, objgen in refusing.items() if objgen in associated
                 )
@@ -967,6 +969,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
             log.warning("Embedded file check of %s failed: %s", name, e, exc_info=True)
             add("qujat:internal", "embedded files", f"{type(e).__name__}: {e}", FindingKind.UNSUPPORTED)
     verdict: _xmp.XmpVerdict | None = None
+    spec_problems: list[tuple[str, str, str, bool]] = []
     font_problems: list[_fonts.FontProblem] = []
     blending: list[_transparency.TransparencyProblem] = []
     charset_problems: list[_charset.CharSetProblem] = []
@@ -984,6 +987,17 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
                 pike_findings, object_xmp = _object_metadata(pdf, fl, verdict, pike_findings)
             if fl is Flavour.PDFA_2U and early is None:
                 font_problems = _fonts.unmapped_fonts(pdf)
+            if fl.part == 3:
+                # Every file specification, wherever it is (pikepdf checks those it meets as such)
+                spec_problems = [
+                    problem
+                    for problem in _associated.unassociated(pdf)
+                    if not any(
+                        f.rule == _rule(fl, problem[0])
+                        and (f.where == problem[1] or f.where.startswith(problem[1] + " ("))
+                        for f in pike_findings
+                    )
+                ]
             charset_wheres = [
                 f.where for f in pike_findings if _charset.is_charset_finding(f.rule, f.message)
             ]
@@ -1026,7 +1040,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
         add(_rule(fl, "6.2.10-2"), tp.where, tp.message)
     for cp in charset_problems:
         add(_charset.RULE, cp.where, cp.message)
-    for clause, where, message, unsupported in recheck_problems:
+    for clause, where, message, unsupported in [*recheck_problems, *spec_problems]:
         add(
             _rule(fl, clause),
             where,

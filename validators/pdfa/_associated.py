@@ -20,6 +20,11 @@ veraPDF: moving it to the catalog would associate a file that is not, so it stay
 Left as pikepdf left it (the refusal stands): an /AF that is not an array of indirect dictionaries, a
 catalog /AF that is not an array, an /AF in a direct object, an /AF of any other part.
 
+`unassociated` applies 6.8-3 and 6.8-4 as veraPDF does, to every dictionary typed /Filespec among the
+file's objects and their direct parts (a link's target, a private key's value, an object nothing
+refers to), with /EF or without; pikepdf applies them only to those it meets where embedded files are
+listed, and the edits of the copy can take the others out of its sight.
+
 `reached` names what the moved arrays and the listed file specifications lead pikepdf to: only its
 refusals of those embedded files are to be settled by the second check (a refusal the second check
 does not repeat because the copy no longer holds the object is not settled).
@@ -127,12 +132,13 @@ def reached(specs: list[pikepdf.Dictionary]) -> set[tuple[int, int]]:
 
 
 def to_catalog(
-    pdf: pikepdf.Pdf, objgens: set[tuple[int, int]]
+    pdf: pikepdf.Pdf, objgens: set[tuple[int, int]], counted: set[tuple[int, int]]
 ) -> tuple[set[tuple[int, int]], list[pikepdf.Dictionary]]:
     """In the copy *pdf*, move the /AF file specifications of the objects *objgens* to the catalog's /AF.
 
-    Only objects among `holders` are moved. Returns the objects whose /AF was moved, and the file
-    specifications those arrays listed.
+    Only objects among *counted* are moved: `holders` of the document as it was, before any edit
+    (other edits make objects XObjects that were not: a tiling pattern drawn as a form).
+    Returns the objects whose /AF was moved, and the file specifications those arrays listed.
     """
     catalog_af = pdf.Root.get("/AF")
     if catalog_af is None:
@@ -143,7 +149,6 @@ def to_catalog(
     listed = {item.objgen for item in catalog_af if isinstance(item, pikepdf.Object) and item.is_indirect}
     moved: set[tuple[int, int]] = set()
     moved_specs: list[pikepdf.Dictionary] = []
-    counted = holders(pdf)
     for objgen in sorted(objgens):
         if objgen not in counted:
             log.debug("obj %d %d: an /AF veraPDF does not count as associating; left refused", *objgen)
@@ -205,3 +210,87 @@ def list_embedded(pdf: pikepdf.Pdf, spec: pikepdf.Dictionary) -> bool:
         kids.append(pdf.make_indirect(leaf))
         return True
     return False
+
+
+_MAX_PARTS = 200_000
+_FILESPEC_RULE_AFREL = "6.8-3"
+_FILESPEC_RULE_ASSOCIATED = "6.8-4"
+
+
+def unassociated(pdf: pikepdf.Pdf) -> list[tuple[str, str, str, bool]]:
+    """(clause, where, message, not checked) for each file specification (``/Type /Filespec``) that
+    breaks ISO 19005-3 6.8-3 (no /AFRelationship) or 6.8-4 (listed in no /AF array that associates).
+
+    veraPDF applies both to every dictionary typed /Filespec among the file's objects and their direct
+    parts, with /EF or without: pikepdf only to those it meets where embedded files are listed.
+    Associating arrays are the catalog's and those of `holders` (structure elements and marked-content
+    property lists, which veraPDF counts too, are not read here: a file associated only through them
+    is reported, and was refused before).
+    """
+    counted = holders(pdf) | {pdf.Root.objgen}
+    associated: set[tuple[int, int]] = set()
+    for objgen in counted:
+        try:
+            obj = pdf.get_object(objgen)
+        except (pikepdf.PdfError, ValueError):
+            continue
+        holder = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+        value = holder.get("/AF") if isinstance(holder, pikepdf.Dictionary) else None
+        if isinstance(value, pikepdf.Array):
+            associated.update(
+                item.objgen for item in value if isinstance(item, pikepdf.Object) and item.is_indirect
+            )
+    problems: list[tuple[str, str, str, bool]] = []
+    parts = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+            continue
+        pending: list[tuple[pikepdf.Object, str]] = [(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}")]
+        while pending and parts < _MAX_PARTS:
+            parts += 1
+            value, where = pending.pop()
+            top: pikepdf.Object = value.stream_dict if isinstance(value, pikepdf.Stream) else value
+            if isinstance(top, pikepdf.Dictionary):
+                if top.get("/Type") == "/Filespec":
+                    problems.extend(_spec_problems(top, value, where, associated))
+                items = [(k, v) for k, v in top.items()]
+            elif isinstance(top, pikepdf.Array):
+                items = [(f"[{i}]", v) for i, v in enumerate(top)]
+            else:
+                continue
+            pending.extend(
+                (v, f"{where} {k}" if k.startswith("/") else f"{where}{k}")
+                for k, v in items
+                if isinstance(v, pikepdf.Dictionary | pikepdf.Array) and not v.is_indirect
+            )
+    if parts >= _MAX_PARTS:
+        problems.append(
+            (
+                "qujat:file-specifications",
+                "document",
+                "file specifications beyond the first parts were not checked",
+                True,
+            )
+        )
+    return problems
+
+
+def _spec_problems(
+    spec: pikepdf.Dictionary, value: object, where: str, associated: set[tuple[int, int]]
+) -> list[tuple[str, str, str, bool]]:
+    found = []
+    if "/AFRelationship" not in spec:
+        found.append(
+            (_FILESPEC_RULE_AFREL, where, "the file specification does not contain /AFRelationship", False)
+        )
+    if not (isinstance(value, pikepdf.Object) and value.is_indirect and value.objgen in associated):
+        found.append(
+            (
+                _FILESPEC_RULE_ASSOCIATED,
+                where,
+                "the file specification is not associated with the document or a part of it: no /AF array"
+                " of the catalog, a page, an annotation or an XObject lists it",
+                False,
+            )
+        )
+    return found
