@@ -35,12 +35,17 @@ def _spec(pdf: pikepdf.Pdf, **changes: object) -> pikepdf.Dictionary:
         AFRelationship=pikepdf.Name.Data,
         Desc=pikepdf.String("Деректер кестесі"),
     )
+    return pdf.make_indirect(_changed(spec, changes))
+
+
+def _changed(dictionary: pikepdf.Dictionary, changes: dict[str, object]) -> pikepdf.Dictionary:
+    """*dictionary* with each key of *changes* set to its value, or taken out where the value is None."""
     for key, value in changes.items():
         if value is None:
-            del spec[f"/{key}"]
+            del dictionary[f"/{key}"]
         else:
-            spec[f"/{key}"] = value
-    return pdf.make_indirect(spec)
+            dictionary[f"/{key}"] = value
+    return dictionary
 
 
 def _attachment(pdf: pikepdf.Pdf, spec: pikepdf.Object, **keys: object) -> pikepdf.Dictionary:
@@ -57,12 +62,7 @@ def _attachment(pdf: pikepdf.Pdf, spec: pikepdf.Object, **keys: object) -> pikep
         Name=pikepdf.Name.Paperclip,
         AP=pikepdf.Dictionary(N=appearance),
     )
-    for key, value in keys.items():
-        if value is None:
-            del annot[f"/{key}"]
-        else:
-            annot[f"/{key}"] = value
-    return pdf.make_indirect(annot)
+    return pdf.make_indirect(_changed(annot, keys))
 
 
 def _document(tmp_path: Path, edit: Edit) -> Path:
