@@ -406,3 +406,44 @@ def test_an_unreferenced_file_specification_is_checked(tmp_path: Path) -> None:
     report = validate_pdfa(path, "3b")
     assert not report.passed
     assert "ISO_19005_3:6.8-4" in {f.rule for f in report.failures}, report.findings
+
+
+def _in_trailer(typed: bool) -> Edit:
+    def edit(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+        pdf.trailer.QujatNote = pikepdf.Dictionary(
+            Type=pikepdf.Name.Filespec if typed else pikepdf.Name.Note, F=pikepdf.String("a.txt")
+        )
+
+    return edit
+
+
+def _in_content(operands: bytes) -> Edit:
+    def edit(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
+        page.Contents = pdf.make_stream(operands)
+
+    return edit
+
+
+_PROPERTIES = b"/Span << /Note << /Type /%s /F (a.txt) >> >> BDC 0 0 1 rg 0 0 5 5 re f EMC"
+_POINT = b"/Tag << /Note << /Type /%s /F (a.txt) >> >> DP"
+_INLINE = b"q 10 0 0 10 50 50 cm BI /W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << /N << /Type /%s >> >> ID 80> EI Q"
+
+
+@pytest.mark.parametrize(
+    "typed_edit,untyped_edit",
+    [
+        (_in_trailer(True), _in_trailer(False)),
+        (_in_content(_PROPERTIES % b"Filespec"), _in_content(_PROPERTIES % b"Note")),
+        (_in_content(_POINT % b"Filespec"), _in_content(_POINT % b"Note")),
+        (_in_content(_INLINE % b"Filespec"), _in_content(_INLINE % b"Note")),
+    ],
+    ids=["trailer", "marked-content property list", "marked point", "inline image"],
+)
+def test_direct_file_specifications_outside_objects_are_checked(
+    tmp_path: Path, typed_edit: Edit, untyped_edit: Edit
+) -> None:
+    """A direct file specification can be listed in no /AF array: 6.8-4 fails it wherever it is."""
+    assert validate_pdfa(_document(tmp_path, untyped_edit), "3b").passed
+    report = validate_pdfa(_document(tmp_path, typed_edit), "3b")
+    assert not report.passed
+    assert {"ISO_19005_3:6.8-3", "ISO_19005_3:6.8-4"} <= {f.rule for f in report.failures}, report.findings

@@ -37,6 +37,8 @@ import re
 
 import pikepdf
 
+from validators.pdfa import _thread_warnings
+
 log = logging.getLogger(__name__)
 
 RULE = "pikepdf:associated-files"
@@ -222,7 +224,9 @@ def unassociated(pdf: pikepdf.Pdf) -> list[tuple[str, str, str, bool]]:
     breaks ISO 19005-3 6.8-3 (no /AFRelationship) or 6.8-4 (listed in no /AF array that associates).
 
     veraPDF applies both to every dictionary typed /Filespec among the file's objects and their direct
-    parts, with /EF or without: pikepdf only to those it meets where embedded files are listed.
+    parts, the trailer's, and the dictionaries content streams give as operands (marked-content property
+    lists, inline images), with /EF or without: pikepdf only to those it meets where embedded files are
+    listed.
     Associating arrays are the catalog's and those of `holders` (structure elements and marked-content
     property lists, which veraPDF counts too, are not read here: a file associated only through them
     is reported, and was refused before).
@@ -240,31 +244,16 @@ def unassociated(pdf: pikepdf.Pdf) -> list[tuple[str, str, str, bool]]:
             associated.update(
                 item.objgen for item in value if isinstance(item, pikepdf.Object) and item.is_indirect
             )
-    problems: list[tuple[str, str, str, bool]] = []
-    parts = 0
+    walk = _SpecWalk(associated)
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
-            continue
-        pending: list[tuple[pikepdf.Object, str]] = [(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}")]
-        while pending and parts < _MAX_PARTS:
-            parts += 1
-            value, where = pending.pop()
-            top: pikepdf.Object = value.stream_dict if isinstance(value, pikepdf.Stream) else value
-            if isinstance(top, pikepdf.Dictionary):
-                if top.get("/Type") == "/Filespec":
-                    problems.extend(_spec_problems(top, value, where, associated))
-                items = [(k, v) for k, v in top.items()]
-            elif isinstance(top, pikepdf.Array):
-                items = [(f"[{i}]", v) for i, v in enumerate(top)]
-            else:
-                continue
-            pending.extend(
-                (v, f"{where} {k}" if k.startswith("/") else f"{where}{k}")
-                for k, v in items
-                if isinstance(v, pikepdf.Dictionary | pikepdf.Array) and not v.is_indirect
-            )
-    if parts >= _MAX_PARTS:
-        problems.append(
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+            walk.parts_of(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}")
+    # The trailer is no object of the file, and content streams hold dictionaries as operands
+    walk.parts_of(pdf.trailer, "trailer")
+    for stream, where in _content_streams(pdf):
+        walk.operands_of(stream, where)
+    if walk.parts >= _MAX_PARTS:
+        walk.problems.append(
             (
                 "qujat:file-specifications",
                 "document",
@@ -272,7 +261,74 @@ def unassociated(pdf: pikepdf.Pdf) -> list[tuple[str, str, str, bool]]:
                 True,
             )
         )
-    return problems
+    return walk.problems
+
+
+class _SpecWalk:
+    """Finds the dictionaries typed /Filespec in objects and their direct parts, and their problems."""
+
+    def __init__(self, associated: set[tuple[int, int]]) -> None:
+        self.associated = associated
+        self.problems: list[tuple[str, str, str, bool]] = []
+        self.parts = 0
+
+    def parts_of(self, obj: pikepdf.Object, where: str) -> None:
+        pending: list[tuple[pikepdf.Object, str]] = [(obj, where)]
+        while pending and self.parts < _MAX_PARTS:
+            self.parts += 1
+            value, at = pending.pop()
+            top: pikepdf.Object = value.stream_dict if isinstance(value, pikepdf.Stream) else value
+            if isinstance(top, pikepdf.Dictionary):
+                if top.get("/Type") == "/Filespec":
+                    self.problems.extend(_spec_problems(top, value, at, self.associated))
+                items = [(k, v) for k, v in top.items()]
+            elif isinstance(top, pikepdf.Array):
+                items = [(f"[{i}]", v) for i, v in enumerate(top)]
+            else:
+                continue
+            pending.extend(
+                (v, f"{at} {k}" if k.startswith("/") else f"{at}{k}")
+                for k, v in items
+                if isinstance(v, pikepdf.Dictionary | pikepdf.Array) and not v.is_indirect
+            )
+
+    def operands_of(self, stream: pikepdf.Object, where: str) -> None:
+        """The dictionaries a content stream gives as operands: property lists, inline images."""
+        try:
+            # A damaged stream's warnings are pikepdf's own check's to report, not this reader's
+            with _thread_warnings.recording():
+                instructions = pikepdf.parse_content_stream(stream, "BDC DP BI ID EI")
+        except (pikepdf.PdfError, ValueError, TypeError) as e:
+            log.debug("%s: content not read for file specifications: %s", where, e)
+            return
+        for instruction in instructions:
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                self.parts_of(instruction.iimage.obj, f"{where} inline image")
+                continue
+            for operand in instruction.operands:
+                if isinstance(operand, pikepdf.Dictionary | pikepdf.Array) and not operand.is_indirect:
+                    self.parts_of(operand, f"{where} {instruction.operator}")
+
+
+def _content_streams(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Object, str]]:
+    """Pages (their contents as one), form XObjects, tiling patterns and Type 3 glyph procedures."""
+    found: list[tuple[pikepdf.Object, str]] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        if "/Contents" in page.obj:
+            found.append((page.obj, f"page {number} content"))
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            if obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1:
+                found.append((obj, f"obj {obj.objgen[0]} {obj.objgen[1]} content"))
+        elif isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type3":
+            procs = obj.get("/CharProcs")
+            if isinstance(procs, pikepdf.Dictionary):
+                found.extend(
+                    (proc, f"obj {obj.objgen[0]} {obj.objgen[1]} glyph {name}")
+                    for name, proc in procs.items()
+                    if isinstance(proc, pikepdf.Stream)
+                )
+    return found
 
 
 def _spec_problems(
