@@ -447,3 +447,20 @@ def test_direct_file_specifications_outside_objects_are_checked(
     report = validate_pdfa(_document(tmp_path, typed_edit), "3b")
     assert not report.passed
     assert {"ISO_19005_3:6.8-3", "ISO_19005_3:6.8-4"} <= {f.rule for f in report.failures}, report.findings
+
+
+def test_content_that_cannot_be_read_is_refused_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qpdf raises what it likes on a damaged stream (an IndexError, seen in the corpus)."""
+
+    def damaged(*_args: object, **_kwargs: object) -> None:
+        raise IndexError("vector::_M_range_check")
+
+    path = _document(tmp_path, _page_af)
+    assert validate_pdfa(path, "3b").passed
+    monkeypatch.setattr(pikepdf, "parse_content_stream", damaged)
+    report = validate_pdfa(path, "3b")
+    assert not report.passed
+    assert [f.rule for f in report.failures] == ["qujat:file-specifications"]
+    assert all(f.kind == "unsupported" for f in report.failures)

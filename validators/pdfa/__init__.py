@@ -901,6 +901,26 @@ def _early_faults(data: bytes, fl: Flavour) -> tuple[_xmp.XmpVerdict | None, lis
     return verdict, fonts
 
 
+def _file_specifications(
+    pdf: pikepdf.Pdf, fl: Flavour, pike_findings: list[pikepdf.pdfa.Finding]
+) -> list[tuple[str, str, str, bool]]:
+    """PDF/A-3 6.8-3 and 6.8-4 for every file specification, wherever it is, less what pikepdf found."""
+    try:
+        found = _associated.unassociated(pdf)
+    except Exception as e:  # noqa: BLE001 - a fault of ours must neither approve the file nor stop a batch
+        log.warning("File specification check failed: %s", e, exc_info=True)
+        return [("qujat:internal", "file specifications", f"{type(e).__name__}: {e}", True)]
+    return [
+        problem
+        for problem in found
+        if not any(
+            f.rule == _rule(fl, problem[0])
+            and (f.where == problem[1] or f.where.startswith(problem[1] + " ("))
+            for f in pike_findings
+        )
+    ]
+
+
 def _fails(verdict: _xmp.XmpVerdict | None, fonts: list[_fonts.FontProblem]) -> bool:
     return bool(fonts) or (verdict is not None and verdict.parsed and bool(verdict.problems))
 
@@ -988,16 +1008,7 @@ def _findings(data: bytes, name: str, fl: Flavour, depth: int) -> list[Finding]:
             if fl is Flavour.PDFA_2U and early is None:
                 font_problems = _fonts.unmapped_fonts(pdf)
             if fl.part == 3:
-                # Every file specification, wherever it is (pikepdf checks those it meets as such)
-                spec_problems = [
-                    problem
-                    for problem in _associated.unassociated(pdf)
-                    if not any(
-                        f.rule == _rule(fl, problem[0])
-                        and (f.where == problem[1] or f.where.startswith(problem[1] + " ("))
-                        for f in pike_findings
-                    )
-                ]
+                spec_problems = _file_specifications(pdf, fl, pike_findings)
             charset_wheres = [
                 f.where for f in pike_findings if _charset.is_charset_finding(f.rule, f.message)
             ]

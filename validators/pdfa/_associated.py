@@ -215,6 +215,7 @@ def list_embedded(pdf: pikepdf.Pdf, spec: pikepdf.Dictionary) -> bool:
 
 
 _MAX_PARTS = 200_000
+_UNREAD = "qujat:file-specifications"
 _FILESPEC_RULE_AFREL = "6.8-3"
 _FILESPEC_RULE_ASSOCIATED = "6.8-4"
 
@@ -255,7 +256,7 @@ def unassociated(pdf: pikepdf.Pdf) -> list[tuple[str, str, str, bool]]:
     if walk.parts >= _MAX_PARTS:
         walk.problems.append(
             (
-                "qujat:file-specifications",
+                _UNREAD,
                 "document",
                 "file specifications beyond the first parts were not checked",
                 True,
@@ -297,14 +298,19 @@ class _SpecWalk:
         try:
             # A damaged stream's warnings are pikepdf's own check's to report, not this reader's
             with _thread_warnings.recording():
-                instructions = pikepdf.parse_content_stream(stream, "BDC DP BI ID EI")
-        except (pikepdf.PdfError, ValueError, TypeError) as e:
+                for instruction in pikepdf.parse_content_stream(stream, "BDC DP BI ID EI"):
+                    self._operands(instruction, where)
+        except Exception as e:  # noqa: BLE001 - qpdf raises what it likes on a damaged stream
             log.debug("%s: content not read for file specifications: %s", where, e)
+            self.problems.append(
+                (_UNREAD, where, "the content could not be read for file specifications", True)
+            )
+
+    def _operands(self, instruction: object, where: str) -> None:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            self.parts_of(instruction.iimage.obj, f"{where} inline image")
             return
-        for instruction in instructions:
-            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                self.parts_of(instruction.iimage.obj, f"{where} inline image")
-                continue
+        if isinstance(instruction, pikepdf.ContentStreamInstruction):
             for operand in instruction.operands:
                 if isinstance(operand, pikepdf.Dictionary | pikepdf.Array) and not operand.is_indirect:
                     self.parts_of(operand, f"{where} {instruction.operator}")
