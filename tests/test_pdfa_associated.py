@@ -457,10 +457,18 @@ def test_content_that_cannot_be_read_is_refused_not_skipped(
     def damaged(*_args: object, **_kwargs: object) -> None:
         raise IndexError("vector::_M_range_check")
 
-    path = _document(tmp_path, _page_af)
+    # Content that may name /Filespec (the word is in a string), so that it is parsed
+    path = _document(tmp_path, _in_content(b"/Span << /Alt (see Filespec) >> BDC 0 0 1 rg 0 0 5 5 re f EMC"))
     assert validate_pdfa(path, "3b").passed
     monkeypatch.setattr(pikepdf, "parse_content_stream", damaged)
     report = validate_pdfa(path, "3b")
     assert not report.passed
     assert [f.rule for f in report.failures] == ["qujat:file-specifications"]
     assert all(f.kind == "unsupported" for f in report.failures)
+
+
+def test_an_escaped_name_in_content_is_still_read(tmp_path: Path) -> None:
+    """/Files#70ec is /Filespec: content holding no "Filesp" but a # escape is parsed too."""
+    report = validate_pdfa(_document(tmp_path, _in_content(_PROPERTIES % b"Files#70ec")), "3b")
+    assert not report.passed
+    assert {"ISO_19005_3:6.8-3", "ISO_19005_3:6.8-4"} <= {f.rule for f in report.failures}, report.findings

@@ -296,6 +296,8 @@ class _SpecWalk:
     def operands_of(self, stream: pikepdf.Object, where: str) -> None:
         """The dictionaries a content stream gives as operands: property lists, inline images."""
         try:
+            if not _may_name_filespec(stream):
+                return
             # A damaged stream's warnings are pikepdf's own check's to report, not this reader's
             with _thread_warnings.recording():
                 for instruction in pikepdf.parse_content_stream(stream, "BDC DP BI ID EI"):
@@ -314,6 +316,27 @@ class _SpecWalk:
             for operand in instruction.operands:
                 if isinstance(operand, pikepdf.Dictionary | pikepdf.Array) and not operand.is_indirect:
                     self.parts_of(operand, f"{where} {instruction.operator}")
+
+
+def _may_name_filespec(content: pikepdf.Object) -> bool:
+    """False if the content (a stream, or a page's streams) cannot hold the name /Filespec.
+
+    A name is spelled with its letters or with ``#`` escapes: data with neither "Filesp" nor "#"
+    names no /Filespec, and need not be parsed.
+    """
+    parts: list[object]
+    if isinstance(content, pikepdf.Stream):
+        parts = [content]
+    else:
+        contents = content.get("/Contents")
+        parts = [*contents] if isinstance(contents, pikepdf.Array) else [contents]
+    for part in parts:
+        if not isinstance(part, pikepdf.Stream):
+            return True  # let the parser say what it is
+        data = part.read_bytes()
+        if b"Filesp" in data or b"#" in data:
+            return True
+    return False
 
 
 def _content_streams(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Object, str]]:
