@@ -93,6 +93,7 @@ from validators.pdfa import (
     _version,
     _xmp,
 )
+from validators.pdfa._problem import object_at
 
 log = logging.getLogger(__name__)
 
@@ -552,7 +553,7 @@ def _recheck(
                 candidates.update(
                     (f.rule, f.where, f.message)
                     for f in pike_findings
-                    if f.rule == _embedded.FILE_RULE and _object_of(f.where) in embedded_reached
+                    if f.rule == _embedded.FILE_RULE and object_at(f.where) in embedded_reached
                 )
             signatures = _signatures.SignatureChecker(pdf, fl.part, data)
             if any(_document_finding(f) for f in pike_findings):
@@ -604,7 +605,7 @@ def _recheck(
                 # not by an edit that took it out of the copy (the second check would not repeat it)
                 present = _unused.reachable([pdf.Root, pdf.trailer.get("/Info")])
                 candidates = {
-                    c for c in candidates if c[0] != _embedded.FILE_RULE or _object_of(c[1]) in present
+                    c for c in candidates if c[0] != _embedded.FILE_RULE or object_at(c[1]) in present
                 }
             recheck = pikepdf.pdfa.check(pdf, base)
             # The second check walks below refusals the first stopped at, and may meet more of
@@ -667,13 +668,6 @@ def _recheck(
 
 
 _LOCATED = re.compile(r"^obj (\d+) (\d+) ")
-_BARE_OBJECT = re.compile(r"^obj (\d+) (\d+)$")
-
-
-def _object_of(where: str) -> tuple[int, int] | None:
-    """The object a finding at ``obj N G`` is about."""
-    m = _BARE_OBJECT.match(where)
-    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 # pikepdf names the in-memory copy it was given where it cannot open it: "stream <_io.BytesIO ...>"

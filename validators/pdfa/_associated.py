@@ -38,13 +38,14 @@ import re
 import pikepdf
 
 from validators.pdfa import _thread_warnings
+from validators.pdfa._embedded import EF_KEYS
+from validators.pdfa._problem import object_at
 
 log = logging.getLogger(__name__)
 
 RULE = "pikepdf:associated-files"
 MESSAGE = "associated files (/AF) are not supported"
 _UNCHECKED = "unrecognized key(s) /AF are not checked"
-_BARE_WHERE = re.compile(r"^obj (\d+) (\d+)$")
 _ROLE_WHERE = re.compile(r"^obj (\d+) (\d+) \(\w+\)$")
 _KEY_WHERE = re.compile(r"^obj (\d+) (\d+) \(\w+\) /AF$")
 
@@ -57,8 +58,8 @@ def refused_object(rule: str, where: str, message: str) -> tuple[int, int] | Non
     ``obj N G (Role) /AF``), and a role not listing it (a page's: ``unrecognized key(s) /AF``).
     """
     if rule == RULE and message == MESSAGE:
-        m = _BARE_WHERE.match(where)
-    elif rule.startswith("pikepdf:schema-") and message == MESSAGE:
+        return object_at(where)
+    if rule.startswith("pikepdf:schema-") and message == MESSAGE:
         m = _KEY_WHERE.match(where)
     elif rule.startswith("pikepdf:schema-") and message == _UNCHECKED:
         m = _ROLE_WHERE.match(where)
@@ -80,7 +81,6 @@ def _file_specifications(value: object) -> list[pikepdf.Dictionary] | None:
 
 
 _MAX_FORM_DEPTH = 16
-_EF_KEYS = ("/F", "/UF", "/DOS", "/Mac", "/Unix")
 
 
 def holders(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
@@ -127,7 +127,7 @@ def reached(specs: list[pikepdf.Dictionary]) -> set[tuple[int, int]]:
         if isinstance(files, pikepdf.Dictionary):
             found.update(
                 stream.objgen
-                for key in _EF_KEYS
+                for key in EF_KEYS
                 if isinstance(stream := files.get(key), pikepdf.Stream) and stream.is_indirect
             )
     return found

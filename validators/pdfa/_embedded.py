@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
-from validators.pdfa._problem import Problem
+from validators.pdfa._problem import Problem, object_at
 
 log = logging.getLogger(__name__)
 
 FILE_RULE = "pikepdf:embedded-file"
 TREE_RULE = "pikepdf:schema-EmbeddedFiles"
 TREE_MESSAGE = "embedded files are not supported"
-_OBJECT_WHERE = re.compile(r"^obj (\d+) (\d+)$")
 # The catalog's name tree, indirect or direct in its name dictionary (itself indirect or direct)
 _TREE_WHERE = re.compile(
     r"^obj \d+ \d+ (?:(?:\(Catalog\) /Names )?\(NameDictionary\) /EmbeddedFiles )?\(EmbeddedFiles\)$"
@@ -39,7 +38,8 @@ _TREE_WHERE = re.compile(
 _FILESPEC_KEYS = frozenset(
     {"/Type", "/FS", "/F", "/UF", "/DOS", "/Mac", "/Unix", "/ID", "/V", "/EF", "/Desc", "/AFRelationship"}
 )
-_EF_KEYS = frozenset({"/F", "/UF", "/DOS", "/Mac", "/Unix"})
+# The keys of an /EF dictionary (ISO 32000-1 Table 44), each naming an embedded file stream
+EF_KEYS = frozenset({"/F", "/UF", "/DOS", "/Mac", "/Unix"})
 _MAX_TREE_DEPTH = 32
 _MAX_TREE_VALUES = 10_000
 
@@ -141,7 +141,7 @@ class Checker:
             self.problems.append(EmbeddedProblem(FILE_RULE, where, "/EF is not a dictionary of files", True))
             return False
         for name, stream in ef.items():
-            if name not in _EF_KEYS:
+            if name not in EF_KEYS:
                 self.problems.append(EmbeddedProblem(FILE_RULE, where, f"/EF key {name} not checked", True))
                 ok = False
                 continue
@@ -232,11 +232,11 @@ def check_embedded_files(
             if ok:
                 verdict.settled.add(where)
         elif rule == FILE_RULE:
-            m = _OBJECT_WHERE.match(where)
-            if m is None:
+            objgen = object_at(where)
+            if objgen is None:
                 continue
             try:
-                obj = pdf.get_object(int(m.group(1)), int(m.group(2)))
+                obj = pdf.get_object(objgen)
             except (pikepdf.PdfError, ValueError):
                 continue
             if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Type") == "/EmbeddedFile":

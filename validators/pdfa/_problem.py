@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -23,6 +24,15 @@ def where_of(obj: object, fallback: str) -> str:
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
         return f"obj {obj.objgen[0]} {obj.objgen[1]}"
     return fallback
+
+
+_OBJECT_PLACE = re.compile(r"^obj (\d+) (\d+)$")
+
+
+def object_at(where: str) -> tuple[int, int] | None:
+    """The object a place names, if the place is a whole object (``obj N G``), else None."""
+    m = _OBJECT_PLACE.match(where)
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def dictionaries_with(pdf: pikepdf.Pdf, key: str, max_depth: int) -> list[tuple[pikepdf.Dictionary, str]]:
